@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { isStreamscoreError } from '../errors.js';
+import { registerSchemaCommand } from './schema-command.js';
+import { registerValidateCommand } from './validate-command.js';
+
+const program = new Command('streamscore')
+  .description('Kafka-native scoring engine: ONNX models on live event streams')
+  .showHelpAfterError();
+
+// Each command registers itself; imported here so this file is the CLI's table of contents.
+const commands: Array<(program: Command) => void> = [
+  registerValidateCommand,
+  registerSchemaCommand,
+];
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isStreamscoreError(error)) {
+    console.error(`streamscore: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The one error catalogue of streamscore. Every error the engine raises on purpose is a
+ * `StreamscoreError` with a stable `code`, a `retriable` flag and the context (topic,
+ * partition, offset, file, path...) that makes a log line or a DLQ header explain itself.
+ */
+
+export type ErrorCode =
+  /** A topology file is missing, unparsable or invalid. */
+  | 'TOPOLOGY_INVALID'
+  /** A tool the local stack needs (java, mvn, redis-server) is not installed. */
+  | 'DEPENDENCY_MISSING'
+  /** A local-stack process failed to start, answer or stop. */
+  | 'STACK_FAILED'
+  /** A model file or manifest is missing, corrupt or disagrees with the topology. */
+  | 'MODEL_INVALID';
+
+export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export class StreamscoreError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: ErrorContext;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retriable?: boolean; context?: ErrorContext; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StreamscoreError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+export function isStreamscoreError(error: unknown): error is StreamscoreError {
+  return error instanceof StreamscoreError;
+}

@@ -1,0 +1,99 @@
+import { dirname, resolve } from 'node:path';
+import { Secret } from './secret.js';
+import type { ExecutionProvider, FeatureSpec, TopologyDocument } from './topology-schema.js';
+
+export interface KafkaConnection {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly tls?: {
+    readonly caFile?: string;
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    readonly rejectUnauthorized: boolean;
+  };
+  readonly sasl?: {
+    readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    readonly username: string;
+    readonly password: Secret;
+  };
+}
+
+/**
+ * A validated topology in the form the engine uses: frozen, defaults applied, paths absolute,
+ * secrets wrapped. Nothing after `loadTopology` reads YAML or `process.env`.
+ */
+export interface Topology {
+  /** The file it came from, as given to `loadTopology`. */
+  readonly sourceFile: string;
+  readonly name: string;
+  readonly kafka: KafkaConnection;
+  readonly input: Readonly<TopologyDocument['input']>;
+  readonly output: Readonly<TopologyDocument['output']>;
+  readonly deadLetter: Readonly<TopologyDocument['deadLetter']>;
+  readonly features: readonly FeatureSpec[];
+  /** Number of float32 columns the feature spec produces (one-hot features count their vocabulary). */
+  readonly featureWidth: number;
+  readonly model: Readonly<
+    Omit<TopologyDocument['model'], 'registry' | 'executionProviders'> & {
+      /** Absolute registry directory (relative paths resolve against the topology file). */
+      readonly registryDir: string;
+      readonly executionProviders: readonly ExecutionProvider[];
+    }
+  >;
+  readonly batching: Readonly<TopologyDocument['batching']>;
+  readonly drift: Readonly<TopologyDocument['drift']>;
+  readonly observability: Readonly<TopologyDocument['observability']>;
+}
+
+export function compileTopology(document: TopologyDocument, origin: { file: string }): Topology {
+  const { registry, ...model } = document.model;
+  const { tls, sasl, brokers, clientId } = document.kafka;
+  const topology: Topology = {
+    sourceFile: origin.file,
+    name: document.name,
+    kafka: {
+      brokers: (Array.isArray(brokers) ? brokers : brokers.split(','))
+        .map((broker) => broker.trim())
+        .filter((broker) => broker !== ''),
+      clientId,
+      ...(tls?.enabled ? { tls: withoutEnabled(tls) } : {}),
+      ...(sasl ? { sasl: { ...sasl, password: new Secret(sasl.password) } } : {}),
+    },
+    input: document.input,
+    output: document.output,
+    deadLetter: document.deadLetter,
+    features: document.features,
+    featureWidth: document.features.reduce((width, feature) => width + featureColumns(feature), 0),
+    model: { ...model, registryDir: resolve(dirname(origin.file), registry) },
+    batching: {
+      ...document.batching,
+      preferredBatchSizes: sortedUnique(document.batching.preferredBatchSizes),
+    },
+    drift: document.drift,
+    observability: document.observability,
+  };
+  return deepFreeze(topology);
+}
+
+/** How many model columns one feature fills. */
+export function featureColumns(feature: FeatureSpec): number {
+  return feature.type === 'category' && feature.encoding === 'one-hot'
+    ? feature.vocabulary.length
+    : 1;
+}
+
+function withoutEnabled<T extends { enabled: boolean }>({ enabled: _enabled, ...rest }: T) {
+  return rest;
+}
+
+function sortedUnique(sizes: readonly number[]): number[] {
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !(value instanceof Secret)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

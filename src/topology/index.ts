@@ -1,0 +1,22 @@
+export { loadTopology, parseTopology, type LoadTopologyOptions } from './load-topology.js';
+export {
+  compileTopology,
+  featureColumns,
+  type KafkaConnection,
+  type Topology,
+} from './compile-topology.js';
+export {
+  formatTopologyIssue,
+  TopologyValidationError,
+  type TopologyIssue,
+} from './topology-errors.js';
+export {
+  topologySchema,
+  type ExecutionProvider,
+  type FeatureSpec,
+  type FeatureTransform,
+  type TopologyDocument,
+} from './topology-schema.js';
+export { topologyJsonSchema } from './topology-json-schema.js';
+export { Secret } from './secret.js';
+export type { Environment } from './env-interpolation.js';

@@ -1,0 +1,314 @@
+/**
+ * The topology schema: the single source of truth for what a topology file may say. The types,
+ * `schemas/topology.schema.json`, the `validate` command and the README's topology reference
+ * all derive from it, so every field carries its description, default and limits here.
+ */
+import { z } from 'zod';
+
+/** A non-empty string. Numbers are accepted and turned into text, because a plain `${VAR}` is
+ * re-typed after interpolation and a password or an id may well look like a number. */
+const text = () =>
+  z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().min(1));
+
+const topicName = () =>
+  text().pipe(
+    z
+      .string()
+      .max(249)
+      .regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name (letters, digits, ".", "_", "-")'),
+  );
+
+const nonNegativeInt = () => z.number().int().min(0);
+const positiveInt = () => z.number().int().min(1);
+
+const brokerList = z
+  .union([z.array(text()).min(1), text()])
+  .describe(
+    'Bootstrap brokers as host:port, a list or one comma-separated string (handy with ${KAFKA_BROKERS}).',
+  );
+
+const tls = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Connect to the brokers over TLS.'),
+    caFile: text().optional().describe('PEM file of the CA that signed the brokers’ certificates.'),
+    certFile: text().optional().describe('PEM client certificate, for mutual TLS.'),
+    keyFile: text().optional().describe('PEM client private key, for mutual TLS.'),
+    rejectUnauthorized: z
+      .boolean()
+      .default(true)
+      .describe('Verify the brokers’ certificates. Turn off only for local experiments.'),
+  })
+  .describe('TLS settings. Omit for PLAINTEXT.');
+
+const sasl = z
+  .strictObject({
+    mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).describe('SASL mechanism.'),
+    username: text().describe('SASL user name.'),
+    password: text().describe(
+      'SASL password. Must come from the environment (`${VAR}`); a literal is rejected.',
+    ),
+  })
+  .describe('SASL authentication. Omit when the cluster needs none.');
+
+const kafka = z
+  .strictObject({
+    brokers: brokerList,
+    clientId: text().default('streamscore').describe('Kafka client id, shown in broker logs.'),
+    tls: tls.optional(),
+    sasl: sasl.optional(),
+  })
+  .describe('How to reach the Kafka cluster.');
+
+const eventFormat = z
+  .enum(['json'])
+  .default('json')
+  .describe('Wire format of the events. `json` today; Avro with a schema registry comes next.');
+
+const input = z
+  .strictObject({
+    topic: topicName().describe('Topic the events are read from.'),
+    groupId: text().describe('Consumer group of the scoring processors.'),
+    format: eventFormat,
+    maxRecordBytes: positiveInt()
+      .default(1_048_576)
+      .describe('Records larger than this go to the dead-letter topic undecoded.'),
+    fromBeginning: z
+      .boolean()
+      .default(false)
+      .describe('Where a new consumer group starts: the earliest offset, or only new events.'),
+  })
+  .describe('Where events come from.');
+
+const output = z
+  .strictObject({
+    topic: topicName().describe('Topic the scored events are written to.'),
+    format: eventFormat,
+    scoreField: text()
+      .default('score')
+      .describe(
+        'Field of the output event that receives the model outputs, model name and version, and the scoring time.',
+      ),
+  })
+  .describe('Where scored events go.');
+
+const deadLetter = z
+  .strictObject({
+    topic: topicName().describe(
+      'Topic for events that cannot be scored: original bytes and headers, plus headers naming the error.',
+    ),
+  })
+  .describe('Where events that cannot be scored go, with the reason.');
+
+const transform = z.discriminatedUnion('op', [
+  z
+    .strictObject({ op: z.literal('log1p') })
+    .describe('ln(1 + x); x must be > -1 (anything else counts as invalid).'),
+  z
+    .strictObject({
+      op: z.literal('clip'),
+      min: z.number().optional().describe('Lower bound; omit for none.'),
+      max: z.number().optional().describe('Upper bound; omit for none.'),
+    })
+    .describe('Limit x to [min, max].'),
+  z
+    .strictObject({
+      op: z.literal('standardize'),
+      mean: z.number().describe('Mean subtracted from x.'),
+      std: z.number().gt(0).describe('Standard deviation x is divided by.'),
+    })
+    .describe('(x − mean) / std.'),
+]);
+
+const transforms = z
+  .array(transform)
+  .default([])
+  .describe('Numeric transforms applied in order after extraction.');
+
+const jsonPath = text().describe(
+  'Where the value sits in the event: a dotted path such as `merchant.country` or `items[0].price`.',
+);
+
+const featureCommon = {
+  name: text()
+    .pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier'))
+    .describe('Feature name; one-hot columns are named `name=value`.'),
+  path: jsonPath,
+};
+
+const numberFeature = z
+  .strictObject({
+    ...featureCommon,
+    type: z.literal('number'),
+    transforms,
+    default: z
+      .number()
+      .optional()
+      .describe(
+        'Value used when the field is missing, null or not finite. Omit to send such events to the dead-letter topic.',
+      ),
+  })
+  .describe('A numeric field.');
+
+const booleanFeature = z
+  .strictObject({
+    ...featureCommon,
+    type: z.literal('boolean'),
+    default: z
+      .boolean()
+      .optional()
+      .describe('Value used when the field is missing. Omit to dead-letter such events.'),
+  })
+  .describe('A true/false field, encoded as 1/0.');
+
+const categoryFeature = z
+  .strictObject({
+    ...featureCommon,
+    type: z.literal('category'),
+    vocabulary: z
+      .array(text())
+      .min(1)
+      .describe('Known values, in the order the model expects their columns or indices.'),
+    encoding: z
+      .enum(['one-hot', 'index'])
+      .default('one-hot')
+      .describe(
+        '`one-hot`: one column per vocabulary value. `index`: one column holding the value’s position.',
+      ),
+    unknown: z
+      .enum(['ignore', 'dead-letter'])
+      .default('ignore')
+      .describe(
+        'A value outside the vocabulary: `ignore` encodes it as all zeros (one-hot) or the vocabulary length (index); `dead-letter` rejects the event.',
+      ),
+    default: text()
+      .optional()
+      .describe('Value used when the field is missing. Omit to dead-letter such events.'),
+  })
+  .describe('A categorical field with a fixed vocabulary.');
+
+const timestampFeature = z
+  .strictObject({
+    ...featureCommon,
+    type: z.literal('timestamp'),
+    derive: z
+      .enum(['hourOfDay', 'dayOfWeek', 'dayOfMonth', 'month', 'epochSeconds'])
+      .describe(
+        'What to take from the timestamp (UTC; ISO-8601 text or epoch milliseconds). `dayOfWeek`: 0 = Sunday.',
+      ),
+    transforms,
+    default: z
+      .number()
+      .optional()
+      .describe('Value used when the field is missing or unparsable. Omit to dead-letter.'),
+  })
+  .describe('A number derived from a timestamp field.');
+
+const feature = z.discriminatedUnion('type', [
+  numberFeature,
+  booleanFeature,
+  categoryFeature,
+  timestampFeature,
+]);
+
+const executionProvider = z.enum(['cpu', 'cuda', 'tensorrt']);
+
+const modelOutput = z
+  .strictObject({
+    name: text().describe('Output tensor name in the ONNX model.'),
+    field: text().describe('Field under `output.scoreField` that receives the value.'),
+    column: nonNegativeInt()
+      .optional()
+      .describe(
+        'For a 2-D output [batch, k], the column to take (e.g. 1 for the positive-class probability); omit to take the whole row.',
+      ),
+  })
+  .describe('One model output and where it goes in the scored event.');
+
+const model = z
+  .strictObject({
+    registry: text()
+      .default('models')
+      .describe('Directory of the model registry, relative to the topology file.'),
+    name: text().describe('Model name: a directory under the registry.'),
+    version: z
+      .union([positiveInt(), z.literal('latest')])
+      .default('latest')
+      .describe('Model version (a directory under the model) or `latest` for the highest.'),
+    input: text().describe('Name of the ONNX input that receives the feature matrix.'),
+    outputs: z.array(modelOutput).min(1).describe('Model outputs written to the scored event.'),
+    executionProviders: z
+      .array(executionProvider)
+      .min(1)
+      .default(['cpu'])
+      .describe(
+        'ONNX Runtime execution providers in order of preference; an unavailable one falls back to the next with a warning.',
+      ),
+  })
+  .describe('The model that scores the events.');
+
+const batching = z
+  .strictObject({
+    maxBatchSize: positiveInt().max(65_536).default(256).describe('A batch closes at this size.'),
+    maxDelayMs: z
+      .number()
+      .min(0)
+      .default(5)
+      .describe('A batch closes when its first event has waited this long.'),
+    preferredBatchSizes: z
+      .array(positiveInt())
+      .default([])
+      .describe(
+        'Sizes the session is warmed up with; batches are rounded to them. Each must be ≤ maxBatchSize.',
+      ),
+    maxQueuedEvents: positiveInt()
+      .default(10_000)
+      .describe(
+        'Bound of the batcher queue; when full, the partitions feeding it pause until it drains.',
+      ),
+  })
+  .describe('Dynamic batching.');
+
+const drift = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Run the drift side stream.'),
+  })
+  .describe('Drift monitoring (settings arrive with the drift side stream).');
+
+const observability = z
+  .strictObject({
+    httpPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(9464)
+      .describe('Port of /metrics, /healthz and /readyz; 0 picks a free one.'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .default('info')
+      .describe('pino log level.'),
+  })
+  .describe('Metrics, health and logs.');
+
+export const topologySchema = z
+  .strictObject({
+    name: text()
+      .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-"'))
+      .describe('Name of the deployment, used in logs and metrics labels.'),
+    kafka,
+    input,
+    output,
+    deadLetter,
+    features: z.array(feature).min(1).describe('The feature spec, in model column order.'),
+    model,
+    batching: batching.default(() => batching.parse({})),
+    drift: drift.default(() => drift.parse({})),
+    observability: observability.default(() => observability.parse({})),
+  })
+  .describe('A streamscore topology: one deployment of one model on one input topic.');
+
+/** A topology exactly as the schema returns it (defaults filled in, not yet compiled). */
+export type TopologyDocument = z.output<typeof topologySchema>;
+export type FeatureSpec = TopologyDocument['features'][number];
+export type FeatureTransform = z.output<typeof transform>;
+export type ExecutionProvider = z.output<typeof executionProvider>;
