@@ -18,5 +18,6 @@ export {
   type TopologyDocument,
 } from './topology-schema.js';
 export { topologyJsonSchema } from './topology-json-schema.js';
+export { replaceTopologyReference, topologyReferenceMarkdown } from './topology-reference.js';
 export { Secret } from './secret.js';
 export type { Environment } from './env-interpolation.js';

@@ -83,7 +83,9 @@ export function describeSchema(schema: unknown): string {
   if (schema instanceof z.ZodLiteral) return listValues([...schema.values]);
   if (schema instanceof z.ZodArray) return 'a list';
   if (schema instanceof z.ZodObject) return 'a mapping';
-  if (schema instanceof z.ZodPipe) return describeSchema(schema.in);
+  if (schema instanceof z.ZodPipe) {
+    return describeSchema(schema.in instanceof z.ZodTransform ? schema.out : schema.in);
+  }
   if (schema instanceof z.ZodUnion) {
     return schema.options.map((option: unknown) => describeSchema(option)).join(' or ');
   }

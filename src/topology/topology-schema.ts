@@ -5,15 +5,19 @@
  */
 import { z } from 'zod';
 
-/** A non-empty string. Numbers are accepted and turned into text, because a plain `${VAR}` is
- * re-typed after interpolation and a password or an id may well look like a number. */
-const text = () =>
-  z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().min(1));
+/**
+ * A text field. Numbers are accepted and turned into text, because a plain `${VAR}` is re-typed
+ * after interpolation and a password or an id may well look like a number. Defaults and
+ * optionality go on the inner schema so the JSON Schema keeps them.
+ */
+const text = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'number' ? String(value) : value), schema);
+
+const nonEmpty = () => z.string().min(1);
 
 const topicName = () =>
-  text().pipe(
-    z
-      .string()
+  text(
+    nonEmpty()
       .max(249)
       .regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name (letters, digits, ".", "_", "-")'),
   );
@@ -22,7 +26,7 @@ const nonNegativeInt = () => z.number().int().min(0);
 const positiveInt = () => z.number().int().min(1);
 
 const brokerList = z
-  .union([z.array(text()).min(1), text()])
+  .union([z.array(text(nonEmpty())).min(1), text(nonEmpty())])
   .describe(
     'Bootstrap brokers as host:port, a list or one comma-separated string (handy with ${KAFKA_BROKERS}).',
   );
@@ -30,9 +34,11 @@ const brokerList = z
 const tls = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Connect to the brokers over TLS.'),
-    caFile: text().optional().describe('PEM file of the CA that signed the brokers’ certificates.'),
-    certFile: text().optional().describe('PEM client certificate, for mutual TLS.'),
-    keyFile: text().optional().describe('PEM client private key, for mutual TLS.'),
+    caFile: text(nonEmpty().optional()).describe(
+      'PEM file of the CA that signed the brokers’ certificates.',
+    ),
+    certFile: text(nonEmpty().optional()).describe('PEM client certificate, for mutual TLS.'),
+    keyFile: text(nonEmpty().optional()).describe('PEM client private key, for mutual TLS.'),
     rejectUnauthorized: z
       .boolean()
       .default(true)
@@ -43,8 +49,8 @@ const tls = z
 const sasl = z
   .strictObject({
     mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).describe('SASL mechanism.'),
-    username: text().describe('SASL user name.'),
-    password: text().describe(
+    username: text(nonEmpty()).describe('SASL user name.'),
+    password: text(nonEmpty()).describe(
       'SASL password. Must come from the environment (`${VAR}`); a literal is rejected.',
     ),
   })
@@ -53,7 +59,9 @@ const sasl = z
 const kafka = z
   .strictObject({
     brokers: brokerList,
-    clientId: text().default('streamscore').describe('Kafka client id, shown in broker logs.'),
+    clientId: text(nonEmpty().default('streamscore')).describe(
+      'Kafka client id, shown in broker logs.',
+    ),
     tls: tls.optional(),
     sasl: sasl.optional(),
   })
@@ -67,7 +75,7 @@ const eventFormat = z
 const input = z
   .strictObject({
     topic: topicName().describe('Topic the events are read from.'),
-    groupId: text().describe('Consumer group of the scoring processors.'),
+    groupId: text(nonEmpty()).describe('Consumer group of the scoring processors.'),
     format: eventFormat,
     maxRecordBytes: positiveInt()
       .default(1_048_576)
@@ -83,11 +91,9 @@ const output = z
   .strictObject({
     topic: topicName().describe('Topic the scored events are written to.'),
     format: eventFormat,
-    scoreField: text()
-      .default('score')
-      .describe(
-        'Field of the output event that receives the model outputs, model name and version, and the scoring time.',
-      ),
+    scoreField: text(nonEmpty().default('score')).describe(
+      'Field of the output event that receives the model outputs, model name and version, and the scoring time.',
+    ),
   })
   .describe('Where scored events go.');
 
@@ -124,14 +130,14 @@ const transforms = z
   .default([])
   .describe('Numeric transforms applied in order after extraction.');
 
-const jsonPath = text().describe(
+const jsonPath = text(nonEmpty()).describe(
   'Where the value sits in the event: a dotted path such as `merchant.country` or `items[0].price`.',
 );
 
 const featureCommon = {
-  name: text()
-    .pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier'))
-    .describe('Feature name; one-hot columns are named `name=value`.'),
+  name: text(nonEmpty().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier')).describe(
+    'Feature name; one-hot columns are named `name=value`.',
+  ),
   path: jsonPath,
 };
 
@@ -165,7 +171,7 @@ const categoryFeature = z
     ...featureCommon,
     type: z.literal('category'),
     vocabulary: z
-      .array(text())
+      .array(text(nonEmpty()))
       .min(1)
       .describe('Known values, in the order the model expects their columns or indices.'),
     encoding: z
@@ -180,9 +186,9 @@ const categoryFeature = z
       .describe(
         'A value outside the vocabulary: `ignore` encodes it as all zeros (one-hot) or the vocabulary length (index); `dead-letter` rejects the event.',
       ),
-    default: text()
-      .optional()
-      .describe('Value used when the field is missing. Omit to dead-letter such events.'),
+    default: text(nonEmpty().optional()).describe(
+      'Value used when the field is missing. Omit to dead-letter such events.',
+    ),
   })
   .describe('A categorical field with a fixed vocabulary.');
 
@@ -214,8 +220,8 @@ const executionProvider = z.enum(['cpu', 'cuda', 'tensorrt']);
 
 const modelOutput = z
   .strictObject({
-    name: text().describe('Output tensor name in the ONNX model.'),
-    field: text().describe('Field under `output.scoreField` that receives the value.'),
+    name: text(nonEmpty()).describe('Output tensor name in the ONNX model.'),
+    field: text(nonEmpty()).describe('Field under `output.scoreField` that receives the value.'),
     column: nonNegativeInt()
       .optional()
       .describe(
@@ -226,15 +232,15 @@ const modelOutput = z
 
 const model = z
   .strictObject({
-    registry: text()
-      .default('models')
-      .describe('Directory of the model registry, relative to the topology file.'),
-    name: text().describe('Model name: a directory under the registry.'),
+    registry: text(nonEmpty().default('models')).describe(
+      'Directory of the model registry, relative to the topology file.',
+    ),
+    name: text(nonEmpty()).describe('Model name: a directory under the registry.'),
     version: z
       .union([positiveInt(), z.literal('latest')])
       .default('latest')
       .describe('Model version (a directory under the model) or `latest` for the highest.'),
-    input: text().describe('Name of the ONNX input that receives the feature matrix.'),
+    input: text(nonEmpty()).describe('Name of the ONNX input that receives the feature matrix.'),
     outputs: z.array(modelOutput).min(1).describe('Model outputs written to the scored event.'),
     executionProviders: z
       .array(executionProvider)
@@ -292,9 +298,9 @@ const observability = z
 
 export const topologySchema = z
   .strictObject({
-    name: text()
-      .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-"'))
-      .describe('Name of the deployment, used in logs and metrics labels.'),
+    name: text(
+      nonEmpty().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-"'),
+    ).describe('Name of the deployment, used in logs and metrics labels.'),
     kafka,
     input,
     output,

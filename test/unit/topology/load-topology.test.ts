@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   loadTopology,
   parseTopology,
+  replaceTopologyReference,
   topologyJsonSchema,
+  topologyReferenceMarkdown,
   TopologyValidationError,
 } from '../../../src/topology/index.js';
 
@@ -203,5 +205,12 @@ describe('schemas/topology.schema.json', () => {
   it('is the JSON Schema derived from the zod schema (regenerate: npm run schema)', async () => {
     const committed: unknown = JSON.parse(await readFile('schemas/topology.schema.json', 'utf8'));
     expect(committed).toEqual(topologyJsonSchema());
+  });
+});
+
+describe('README topology reference', () => {
+  it('is the reference rendered from the schema (regenerate: npm run schema)', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    expect(readme).toBe(replaceTopologyReference(readme, topologyReferenceMarkdown()));
   });
 });
