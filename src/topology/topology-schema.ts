@@ -130,7 +130,12 @@ const transforms = z
   .default([])
   .describe('Numeric transforms applied in order after extraction.');
 
-const jsonPath = text(nonEmpty()).describe(
+const jsonPath = text(
+  nonEmpty().regex(
+    /^(\$\.)?[^.[\]]+(\[\d+\])*(\.[^.[\]]+(\[\d+\])*)*$/,
+    'a field path such as merchant.country or items[0].price',
+  ),
+).describe(
   'Where the value sits in the event: a dotted path such as `merchant.country` or `items[0].price`.',
 );
 
@@ -205,7 +210,9 @@ const timestampFeature = z
     default: z
       .number()
       .optional()
-      .describe('Value used when the field is missing or unparsable. Omit to dead-letter.'),
+      .describe(
+        'Value used when the field is missing. Omit to dead-letter such events; unparsable timestamps are always dead-lettered.',
+      ),
   })
   .describe('A number derived from a timestamp field.');
 
