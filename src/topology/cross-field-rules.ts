@@ -101,16 +101,27 @@ function topicRules(topology: TopologyDocument): RuleIssue[] {
 }
 
 function batchingRules(topology: TopologyDocument): RuleIssue[] {
-  const { maxBatchSize, preferredBatchSizes } = topology.batching;
-  return preferredBatchSizes.flatMap((size, index) =>
-    size > maxBatchSize
+  const { maxBatchSize, preferredBatchSizes, maxQueuedEvents } = topology.batching;
+  const queueIssues: RuleIssue[] =
+    maxQueuedEvents < maxBatchSize
       ? [
           {
-            at: ['batching', 'preferredBatchSizes', index],
-            message: `${size} is above batching.maxBatchSize (${maxBatchSize})`,
+            at: ['batching', 'maxQueuedEvents'],
+            message: `${maxQueuedEvents} is below batching.maxBatchSize (${maxBatchSize}): a batch could never fill`,
           },
         ]
-      : [],
+      : [];
+  return queueIssues.concat(
+    preferredBatchSizes.flatMap((size, index) =>
+      size > maxBatchSize
+        ? [
+            {
+              at: ['batching', 'preferredBatchSizes', index],
+              message: `${size} is above batching.maxBatchSize (${maxBatchSize})`,
+            },
+          ]
+        : [],
+    ),
   );
 }
 

@@ -1,0 +1,6 @@
+export {
+  createDynamicBatcher,
+  type Batch,
+  type DynamicBatcher,
+  type DynamicBatcherOptions,
+} from './dynamic-batcher.js';
