@@ -83,8 +83,8 @@ export interface OffsetWatermark {
   committable(): TopicPartitionOffset[];
   /** Records a successful commit so the same offsets are not committed again. */
   markCommitted(offsets: readonly TopicPartitionOffset[]): void;
-  /** Forgets partitions this consumer no longer owns. */
-  forget(topic: string, partitions: readonly number[]): void;
+  /** Forgets the topic's partitions outside `assigned` (after a rebalance). */
+  retain(topic: string, assigned: ReadonlySet<number>): void;
   /** Events tracked but not yet finished, over all partitions. */
   pending(): number;
 }
@@ -121,8 +121,11 @@ export function createOffsetWatermark(): OffsetWatermark {
         partitions.get(key(topic, partition))?.markCommitted(Number(offset));
       }
     },
-    forget(topic, forgotten) {
-      for (const partition of forgotten) partitions.delete(key(topic, partition));
+    retain(topic, assigned) {
+      for (const id of partitions.keys()) {
+        const [idTopic, partition] = id.split('\u0000') as [string, string];
+        if (idTopic === topic && !assigned.has(Number(partition))) partitions.delete(id);
+      }
     },
     pending() {
       let total = 0;

@@ -27,8 +27,8 @@ export interface FeatureExtractor {
   readonly width: number;
   /** Column names in order; one-hot columns are `feature=value`. */
   readonly columns: readonly string[];
-  /** Writes the event's row into `rows` at `rowIndex`; returns why not, leaving the row partial. */
-  extract(event: unknown, rows: Float32Array, rowIndex: number): FeatureError | undefined;
+  /** Writes the event's row into `rows` from index `offset`; returns why not, leaving the row partial. */
+  extract(event: unknown, rows: Float32Array, offset: number): FeatureError | undefined;
 }
 
 /** Writes one feature's columns starting at `offset`. */
@@ -56,8 +56,7 @@ export function createFeatureExtractor(features: readonly FeatureSpec[]): Featur
   return {
     width,
     columns,
-    extract(event, rows, rowIndex) {
-      const base = rowIndex * width;
+    extract(event, rows, base) {
       for (let i = 0; i < count; i++) {
         const error = (writers[i] as ColumnWriter)(event, rows, base + (offsets[i] as number));
         if (error !== undefined) return error;
@@ -223,7 +222,7 @@ function categoryWriter(
       rows.fill(0, offset, offset + size);
       if (index !== undefined) rows[offset + index] = 1;
     } else {
-      rows[offset] = index ?? size;
+      rows[offset] = index ?? -1;
     }
     return undefined;
   };

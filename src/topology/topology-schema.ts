@@ -189,7 +189,7 @@ const categoryFeature = z
       .enum(['ignore', 'dead-letter'])
       .default('ignore')
       .describe(
-        'A value outside the vocabulary: `ignore` encodes it as all zeros (one-hot) or the vocabulary length (index); `dead-letter` rejects the event.',
+        'A value outside the vocabulary: `ignore` encodes it as all zeros (one-hot) or -1 (index); `dead-letter` rejects the event.',
       ),
     default: text(nonEmpty().optional()).describe(
       'Value used when the field is missing. Omit to dead-letter such events.',

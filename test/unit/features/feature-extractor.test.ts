@@ -60,7 +60,7 @@ describe('createFeatureExtractor', () => {
 
   function row(input: unknown): Float32Array | string {
     const rows = new Float32Array(extractor.width * 2).fill(7);
-    const error = extractor.extract(input, rows, 1);
+    const error = extractor.extract(input, rows, extractor.width);
     return error === undefined ? rows.subarray(extractor.width) : `${error.code}: ${error.message}`;
   }
 
@@ -84,9 +84,9 @@ describe('createFeatureExtractor', () => {
     expect(Array.from(row(event) as Float32Array)).toEqual(expected.map(Math.fround));
   });
 
-  it('encodes unknown categories as zeros (one-hot) or the vocabulary length (index)', () => {
+  it('encodes unknown categories as zeros (one-hot) or -1 (index)', () => {
     const result = row({ ...event, channel: 'moto', merchant: { category: 'casino' } });
-    expect(Array.from((result as Float32Array).subarray(3, 7))).toEqual([0, 0, 0, 2]);
+    expect(Array.from((result as Float32Array).subarray(3, 7))).toEqual([0, 0, 0, -1]);
   });
 
   it('uses defaults for missing and non-finite values', () => {
