@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { isStreamscoreError } from '../errors.js';
+import { registerGenerateCommand } from './generate-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommand } from './schema-command.js';
 import { registerValidateCommand } from './validate-command.js';
 
@@ -9,7 +11,9 @@ const program = new Command('streamscore')
 
 // Each command registers itself; imported here so this file is the CLI's table of contents.
 const commands: Array<(program: Command) => void> = [
+  registerRunCommand,
   registerValidateCommand,
+  registerGenerateCommand,
   registerSchemaCommand,
 ];
 

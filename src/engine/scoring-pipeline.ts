@@ -1,0 +1,455 @@
+/**
+ * The hot path: input topic → decode → features → dynamic batcher → model → output topic, with
+ * the dead-letter topic beside it. Every consumed offset is tracked until its output or
+ * dead-letter record is acknowledged, and only then can it be committed (at-least-once).
+ *
+ * Concurrency: batches run through the model one at a time, in order, and their outputs are
+ * sent one send at a time, in order, so each input partition's outputs keep the input order
+ * (every event of input partition p goes to output partition p mod N). Inference of batch n+1
+ * overlaps the send of batch n.
+ */
+import type {
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
+import { createFeatureExtractor, type FeatureError } from '../features/index.js';
+import type { ModelOutputs, ModelSession } from '../inference/index.js';
+import { createKafkaClient } from '../io/kafka-client.js';
+import { createJsonCodec, type EventCodec } from '../io/event-codec.js';
+import { HEADERS, type DeadLetterReason } from '../io/record-headers.js';
+import type { Logger } from '../observability/logger.js';
+import { createPipelineMetrics, type PipelineMetrics } from '../observability/pipeline-metrics.js';
+import type { Topology } from '../topology/index.js';
+import { createOffsetWatermark, type TopicPartitionOffset } from './offset-watermark.js';
+
+/** One accepted event on its way through the batcher. */
+interface PendingEvent {
+  readonly partition: number;
+  readonly message: KafkaMessage;
+  readonly event: Record<string, unknown>;
+}
+
+interface DeadLetter {
+  readonly partition: number;
+  readonly message: KafkaMessage;
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+}
+
+export interface ScoringPipelineOptions {
+  readonly topology: Topology;
+  readonly session: ModelSession;
+  readonly model: { readonly name: string; readonly version: number };
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** How often finished offsets are committed. */
+  readonly commitIntervalMs?: number;
+}
+
+export interface ScoringPipeline {
+  start(): Promise<void>;
+  /** Stops fetching, finishes what is in flight, commits, disconnects; bounded by the deadline. */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Why the pipeline is not ready, or undefined once the group is joined and the model warm. */
+  notReadyReason(): string | undefined;
+}
+
+const SEND_RETRY_MAX_MS = 5_000;
+
+export function createScoringPipeline(options: ScoringPipelineOptions): ScoringPipeline {
+  const { topology, session, logger, registry } = options;
+  const log = logger.child({ topology: topology.name, stage: 'pipeline' });
+  const labels = { topology: topology.name };
+  const modelLabel = `${options.model.name}@${options.model.version}`;
+  const metrics: PipelineMetrics = createPipelineMetrics(registry);
+  metrics.modelInfo.set(
+    {
+      ...labels,
+      model: options.model.name,
+      version: String(options.model.version),
+      provider: session.provider,
+    },
+    1,
+  );
+
+  const inputTopic = topology.input.topic;
+  const codec: EventCodec = createJsonCodec();
+  const extractor = createFeatureExtractor(topology.features);
+  const watermark = createOffsetWatermark();
+  const kafka = createKafkaClient(topology.kafka, logger);
+  const consumer: Consumer = kafka.consumer({
+    groupId: topology.input.groupId,
+    allowAutoTopicCreation: false,
+  });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+
+  let outputPartitions = 1;
+  let joined = false;
+  let stopping = false;
+  let paused = false;
+  let inferenceTail: Promise<void> = Promise.resolve();
+  let sendTail: Promise<void> = Promise.resolve();
+  let deadLetterTail: Promise<void> = Promise.resolve();
+  let deadLettersInFlight = 0;
+  let commitTimer: NodeJS.Timeout | undefined;
+  let commitInFlight: Promise<void> | undefined;
+
+  const batcher: DynamicBatcher<PendingEvent> = createDynamicBatcher<PendingEvent>({
+    width: extractor.width,
+    maxBatchSize: topology.batching.maxBatchSize,
+    maxDelayMs: topology.batching.maxDelayMs,
+    preferredBatchSizes: topology.batching.preferredBatchSizes,
+    maxQueuedEvents: topology.batching.maxQueuedEvents,
+    onBatch: (batch) => {
+      metrics.batchSize.observe(labels, batch.size);
+      inferenceTail = inferenceTail.then(() => scoreBatch(batch));
+    },
+    onDrain: () => {
+      if (!paused || stopping) return;
+      paused = false;
+      metrics.pausedPartitions.set(labels, 0);
+      consumer.resume([{ topic: inputTopic }]);
+    },
+  });
+
+  async function scoreBatch(batch: Batch<PendingEvent>): Promise<void> {
+    const started = performance.now();
+    let outputs: ModelOutputs;
+    try {
+      outputs = await session.run(batch.rows, batch.runSize);
+    } catch (error) {
+      // A model that fails on a batch fails on its events, not on the stream.
+      const detail = `model ${modelLabel} failed on a batch of ${batch.size}: ${String(error)}`;
+      log.error({ err: error, batchSize: batch.size }, 'inference failed; batch dead-lettered');
+      deadLetterAll(
+        batch.items.map(({ partition, message }) => ({
+          partition,
+          message,
+          reason: 'INFERENCE_FAILED' as const,
+          detail,
+        })),
+      );
+      batcher.release(batch);
+      return;
+    }
+    metrics.inferenceSeconds.observe(
+      { ...labels, model: options.model.name },
+      (performance.now() - started) / 1000,
+    );
+    const messages = scoredMessages(batch, outputs);
+    sendTail = sendTail.then(() => sendScored(batch, messages));
+  }
+
+  function scoredMessages(batch: Batch<PendingEvent>, outputs: ModelOutputs): Message[] {
+    const scoredAt = new Date().toISOString();
+    const messages: Message[] = new Array(batch.size);
+    const { scoreField } = topology.output;
+    for (let i = 0; i < batch.size; i++) {
+      const { partition, message, event } = batch.items[i] as PendingEvent;
+      const score: Record<string, unknown> = {};
+      for (const output of topology.model.outputs) {
+        score[output.field] = outputValue(outputs[output.name], i, output.column);
+      }
+      score.model = options.model.name;
+      score.version = options.model.version;
+      score.scoredAt = scoredAt;
+      event[scoreField] = score;
+      messages[i] = {
+        key: message.key,
+        value: codec.encode(event),
+        partition: partition % outputPartitions,
+        headers: {
+          [HEADERS.sourceTopic]: inputTopic,
+          [HEADERS.sourcePartition]: String(partition),
+          [HEADERS.sourceOffset]: message.offset,
+          [HEADERS.modelVersion]: modelLabel,
+        },
+      };
+    }
+    return messages;
+  }
+
+  async function sendScored(batch: Batch<PendingEvent>, messages: Message[]): Promise<void> {
+    await sendUntilAcknowledged(topology.output.topic, messages);
+    const ackedAt = Date.now();
+    for (const { partition, message } of batch.items) {
+      watermark.complete(inputTopic, partition, Number(message.offset));
+      metrics.endToEndSeconds.observe(labels, (ackedAt - Number(message.timestamp)) / 1000);
+    }
+    metrics.eventsScored.inc({ ...labels, model: options.model.name }, batch.size);
+    batcher.release(batch);
+    metrics.queueDepth.set(labels, batcher.queuedEvents());
+  }
+
+  /**
+   * Retries until the records are acknowledged: dropping them would lose events, and while the
+   * output is down the queue fills and the source pauses. Stop gives up (nothing is committed
+   * for these events, so they are read again after a restart).
+   */
+  async function sendUntilAcknowledged(topic: string, messages: Message[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await producer.send({ topic, messages, acks: -1 });
+        return;
+      } catch (error) {
+        if (stopping && stopDeadlinePassed()) throw error;
+        const delay = Math.min(SEND_RETRY_MAX_MS, 100 * 2 ** attempt);
+        log.error(
+          { err: error, topic, records: messages.length, attempt, retryInMs: delay },
+          'send failed; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  function deadLetterAll(letters: readonly DeadLetter[]): void {
+    if (letters.length === 0) return;
+    const time = new Date().toISOString();
+    const messages = letters.map((letter) => deadLetterMessage(letter, time));
+    deadLettersInFlight += letters.length;
+    deadLetterTail = deadLetterTail.then(async () => {
+      await sendDeadLetters(messages, letters);
+      for (const { partition, message, reason } of letters) {
+        watermark.complete(inputTopic, partition, Number(message.offset));
+        metrics.eventsDeadLettered.inc({ ...labels, reason });
+      }
+      deadLettersInFlight -= letters.length;
+    });
+  }
+
+  async function sendDeadLetters(messages: Message[], letters: readonly DeadLetter[]) {
+    try {
+      await producer.send({ topic: topology.deadLetter.topic, messages, acks: -1 });
+    } catch (error) {
+      // A record too large for the DLQ topic must still leave a trace: send it without its value.
+      if (
+        (error as { type?: string }).type !== 'MESSAGE_TOO_LARGE' &&
+        !String(error).includes('too large')
+      ) {
+        await sendUntilAcknowledged(topology.deadLetter.topic, messages);
+        return;
+      }
+      log.warn(
+        { records: letters.length },
+        'dead-letter records too large; sending them without values',
+      );
+      const trimmed = messages.map((message) => ({
+        ...message,
+        value: null,
+        headers: { ...message.headers, [HEADERS.valueOmitted]: 'true' },
+      }));
+      await sendUntilAcknowledged(topology.deadLetter.topic, trimmed);
+    }
+  }
+
+  function deadLetterMessage(letter: DeadLetter, time: string): Message {
+    const { message, partition, reason, detail } = letter;
+    return {
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...(message.headers as IHeaders),
+        [HEADERS.errorClass]: reason,
+        [HEADERS.errorMessage]: detail,
+        [HEADERS.errorTime]: time,
+        [HEADERS.sourceTopic]: inputTopic,
+        [HEADERS.sourcePartition]: String(partition),
+        [HEADERS.sourceOffset]: message.offset,
+      },
+    };
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale, heartbeat } = payload;
+    const partition = batch.partition;
+    const letters: DeadLetter[] = [];
+    const maxBytes = topology.input.maxRecordBytes;
+    let accepted = 0;
+    for (const message of batch.messages) {
+      if (stopping || !isRunning() || isStale()) break;
+      if (batcher.isFull()) {
+        // Unresolved messages are fetched again after resume: nothing is skipped.
+        if (!paused) {
+          paused = true;
+          metrics.pausedPartitions.set(labels, 1);
+          consumer.pause([{ topic: inputTopic }]);
+        }
+        break;
+      }
+      watermark.track(inputTopic, partition, Number(message.offset));
+      resolveOffset(message.offset);
+      accepted++;
+      const value = message.value;
+      if (value === null) {
+        letters.push({
+          partition,
+          message,
+          reason: 'DECODE_FAILED',
+          detail: 'record has no value (tombstone)',
+        });
+        continue;
+      }
+      if (value.length > maxBytes) {
+        letters.push({
+          partition,
+          message,
+          reason: 'RECORD_TOO_LARGE',
+          detail: `record of ${value.length} bytes exceeds input.maxRecordBytes (${maxBytes})`,
+        });
+        continue;
+      }
+      let event: Record<string, unknown>;
+      try {
+        event = codec.decode(value) as Record<string, unknown>;
+      } catch (error) {
+        letters.push({
+          partition,
+          message,
+          reason: 'DECODE_FAILED',
+          detail: `not a valid ${codec.format} event: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      const { rows, offset } = batcher.nextRow();
+      const featureError: FeatureError | undefined = extractor.extract(event, rows, offset);
+      if (featureError !== undefined) {
+        letters.push({
+          partition,
+          message,
+          reason: featureError.code,
+          detail: featureError.message,
+        });
+        continue;
+      }
+      batcher.commitRow({ partition, message, event });
+    }
+    metrics.eventsConsumed.inc(labels, accepted);
+    metrics.queueDepth.set(labels, batcher.queuedEvents());
+    const lag = Number(batch.highWatermark) - Number(batch.lastOffset()) - 1;
+    metrics.consumerLag.set(
+      { ...labels, topic: inputTopic, partition: String(partition) },
+      Math.max(0, lag),
+    );
+    deadLetterAll(letters);
+    await heartbeat();
+  }
+
+  async function commitFinished(): Promise<void> {
+    if (commitInFlight) return commitInFlight;
+    const offsets: TopicPartitionOffset[] = watermark.committable();
+    if (offsets.length === 0) return;
+    commitInFlight = consumer
+      .commitOffsets(offsets.map((entry) => ({ ...entry })))
+      .then(
+        () => {
+          watermark.markCommitted(offsets);
+          metrics.commits.inc({ ...labels, outcome: 'ok' });
+        },
+        (error: unknown) => {
+          // Usually a rebalance in progress; the next round commits what this one could not.
+          metrics.commits.inc({ ...labels, outcome: 'failed' });
+          log.warn({ err: error, offsets }, 'offset commit failed; will retry');
+        },
+      )
+      .finally(() => {
+        commitInFlight = undefined;
+      });
+    return commitInFlight;
+  }
+
+  let stopDeadline = Infinity;
+  const stopDeadlinePassed = () => performance.now() > stopDeadline;
+
+  return {
+    async start() {
+      await producer.connect();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
+        outputPartitions = metadata.topics[0]?.partitions.length ?? 1;
+      } finally {
+        await admin.disconnect();
+      }
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assigned = new Set(payload.memberAssignment[inputTopic] ?? []);
+        joined = true;
+        log.info({ partitions: [...assigned].sort((a, b) => a - b) }, 'joined consumer group');
+        // Revoked partitions: their in-flight events still reach the output, but their offsets
+        // are no longer ours to commit; the new owner re-reads them (at-least-once).
+        watermark.retain(inputTopic, assigned);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic: inputTopic, fromBeginning: topology.input.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch,
+      });
+      commitTimer = setInterval(() => void commitFinished(), options.commitIntervalMs ?? 1000);
+      log.info(
+        {
+          input: inputTopic,
+          output: topology.output.topic,
+          deadLetter: topology.deadLetter.topic,
+          model: modelLabel,
+        },
+        'scoring pipeline started',
+      );
+    },
+
+    async stop(deadlineMs = 30_000) {
+      if (stopping) return;
+      stopping = true;
+      stopDeadline = performance.now() + deadlineMs;
+      log.info({ queued: batcher.queuedEvents() }, 'stopping: finishing in-flight events');
+      consumer.pause([{ topic: inputTopic }]);
+      batcher.flush();
+      // Drain: wait for every accepted event to be acknowledged, until the deadline.
+      while ((batcher.queuedEvents() > 0 || deadLettersInFlight > 0) && !stopDeadlinePassed()) {
+        await Promise.race([
+          Promise.all([inferenceTail, sendTail, deadLetterTail]),
+          new Promise((resolve) => setTimeout(resolve, 50)),
+        ]);
+      }
+      if (commitTimer) clearInterval(commitTimer);
+      await commitInFlight;
+      await commitFinished();
+      const unfinished = batcher.queuedEvents() + deadLettersInFlight;
+      if (unfinished > 0)
+        log.warn({ unfinished }, 'stop deadline reached; unfinished events will be re-read');
+      batcher.close();
+      await consumer.disconnect();
+      await producer.disconnect();
+      log.info({ unfinished }, 'scoring pipeline stopped');
+    },
+
+    notReadyReason() {
+      if (stopping) return 'stopping';
+      if (!joined) return 'consumer group not joined yet';
+      return undefined;
+    },
+  };
+}
+
+function outputValue(
+  tensor: ModelOutputs[string] | undefined,
+  row: number,
+  column: number | undefined,
+): number | number[] | null {
+  if (tensor === undefined) return null;
+  const columns = tensor.dims.length > 1 ? (tensor.dims[1] as number) : 1;
+  const read = (index: number) => Number(tensor.data[index]);
+  if (column !== undefined) return read(row * columns + column);
+  if (columns === 1) return read(row);
+  const values: number[] = new Array(columns);
+  for (let c = 0; c < columns; c++) values[c] = read(row * columns + c);
+  return values;
+}
