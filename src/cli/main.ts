@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isStreamscoreError } from '../errors.js';
+import { registerDevCommand } from './dev-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommand } from './schema-command.js';
@@ -14,6 +15,7 @@ const commands: Array<(program: Command) => void> = [
   registerRunCommand,
   registerValidateCommand,
   registerGenerateCommand,
+  registerDevCommand,
   registerSchemaCommand,
 ];
 

@@ -86,6 +86,9 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   const consumer: Consumer = kafka.consumer({
     groupId: topology.input.groupId,
     allowAutoTopicCreation: false,
+    // Fetches return as soon as data arrives; this only bounds an idle long poll, which a
+    // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
+    maxWaitTimeInMs: 250,
   });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
 

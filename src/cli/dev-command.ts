@@ -1,0 +1,263 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import {
+  createPathLookup,
+  defaultKafkaVersion,
+  defaultStateFilePath,
+  devStackAddresses,
+  devStackDown,
+  devStackStatus,
+  devStackUp,
+  isSupportedKafkaVersion,
+  resolveCacheRootDir,
+  resolveKafkaJars,
+  type DevStackStatus,
+} from '../devstack/index.js';
+
+interface StateFileOption {
+  stateFile?: string;
+}
+interface JsonOption {
+  json?: boolean;
+}
+interface UpOptions extends StateFileOption, JsonOption {
+  kafkaPort?: number;
+  redisPort?: number;
+  kafkaVersion?: string;
+}
+interface FetchOptions extends JsonOption {
+  kafkaVersion?: string;
+}
+
+const stateFileHelp =
+  'where the running stack is recorded (default: $STREAMSCORE_STATE, else .streamscore/dev-stack.json)';
+
+export function registerDevCommand(program: Command): void {
+  const dev = program
+    .command('dev')
+    .description(
+      'Local Apache Kafka (KRaft, single node) and redis-server on 127.0.0.1, without Docker. ' +
+        'Kafka jars are cached in $STREAMSCORE_CACHE_DIR (default ~/.cache/streamscore).',
+    );
+
+  dev
+    .command('up')
+    .description('Start the stack (or reuse the running one) and print its addresses')
+    .option('--kafka-port <port>', 'Kafka client port (default: a free port)', parsePort)
+    .option('--redis-port <port>', 'redis-server port (default: a free port)', parsePort)
+    .option(
+      '--kafka-version <version>',
+      `Apache Kafka 4.x release (default: ${defaultKafkaVersion})`,
+      parseKafkaVersion,
+    )
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print only {"kafka":"127.0.0.1:PORT","redis":"redis://127.0.0.1:PORT"}')
+    .action(async (options: UpOptions) => {
+      const logger = createCliLogger();
+      const stateFilePath = stateFileFrom(options);
+      // Ctrl-C must not orphan detached processes nobody recorded: finish, then take them down.
+      let interrupted = false;
+      const onInterrupt = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        logger.warn('interrupted: the stack is stopped as soon as its start settles');
+      };
+      process.on('SIGINT', onInterrupt);
+      let result;
+      try {
+        result = await devStackUp({
+          stateFilePath,
+          cacheRootDir: cacheRootDirFromEnvironment(),
+          kafkaVersion: options.kafkaVersion,
+          kafkaPort: options.kafkaPort,
+          redisPort: options.redisPort,
+          lookupExecutable: createPathLookup(process.env['PATH']),
+          logger,
+        });
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
+      if (interrupted && !result.reused) {
+        await devStackDown({ stateFilePath });
+        process.exitCode = 130;
+        return;
+      }
+
+      const addresses = devStackAddresses(result.record);
+      if (options.json) {
+        console.log(JSON.stringify(addresses));
+        return;
+      }
+      const { kafka, redis } = result.record;
+      console.log(result.reused ? 'dev stack already running; reusing it' : 'dev stack started');
+      console.log(
+        `  kafka  ${addresses.kafka}  (Apache Kafka ${kafka.kafkaVersion}, pid ${kafka.pid})`,
+      );
+      console.log(`  redis  ${addresses.redis}  (pid ${redis.pid})`);
+      console.log(`state in ${stateFilePath}; stop with: streamscore dev down`);
+    });
+
+  dev
+    .command('status')
+    .description(
+      'Show the recorded stack and whether each process is alive and answering; exits 1 unless healthy',
+    )
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print the status as one JSON object')
+    .action(async (options: StateFileOption & JsonOption) => {
+      const status = await devStackStatus({ stateFilePath: stateFileFrom(options) });
+      const healthy = status.health?.healthy ?? false;
+      if (!healthy) process.exitCode = 1;
+      if (options.json) console.log(JSON.stringify(statusJson(status)));
+      else printStatus(status);
+    });
+
+  dev
+    .command('down')
+    .description(
+      'Stop the recorded stack (SIGTERM, SIGKILL after 10 s) and remove its data and state file',
+    )
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (options: StateFileOption & JsonOption) => {
+      const stateFilePath = stateFileFrom(options);
+      const result = await devStackDown({ stateFilePath });
+      if (options.json) {
+        console.log(
+          JSON.stringify({
+            stopped: result.record !== undefined,
+            stateFile: stateFilePath,
+            kafka: result.kafka ?? null,
+            redis: result.redis ?? null,
+          }),
+        );
+      } else if (result.record === undefined) {
+        console.log(`no dev stack recorded in ${stateFilePath}; nothing to stop`);
+      } else {
+        console.log(
+          `stopped kafka (pid ${result.record.kafka.pid}: ${result.kafka}) and ` +
+            `redis (pid ${result.record.redis.pid}: ${result.redis}); removed their data and ${stateFilePath}`,
+        );
+      }
+    });
+
+  dev
+    .command('fetch')
+    .description(
+      'Download the Kafka jars into the cache with Maven (no-op when cached); for CI images',
+    )
+    .option(
+      '--kafka-version <version>',
+      `Apache Kafka 4.x release (default: ${defaultKafkaVersion})`,
+      parseKafkaVersion,
+    )
+    .option('--json', 'print the result as one JSON object')
+    .action(async (options: FetchOptions) => {
+      const distribution = await resolveKafkaJars({
+        kafkaVersion: options.kafkaVersion ?? defaultKafkaVersion,
+        cacheRootDir: cacheRootDirFromEnvironment(),
+        lookupExecutable: createPathLookup(process.env['PATH']),
+        logger: createCliLogger(),
+      });
+      const { kafkaVersion, libsDir, jarCount, totalBytes, cacheHit } = distribution;
+      const resolveMs = Math.round(distribution.resolveMs);
+      if (options.json) {
+        console.log(
+          JSON.stringify({ kafkaVersion, libsDir, jarCount, totalBytes, cacheHit, resolveMs }),
+        );
+        return;
+      }
+      const size = `${(totalBytes / 1024 / 1024).toFixed(1)} MiB`;
+      const how = cacheHit ? 'already cached' : `downloaded in ${(resolveMs / 1000).toFixed(1)} s`;
+      console.log(`kafka ${kafkaVersion}: ${jarCount} jars, ${size} in ${libsDir} (${how})`);
+    });
+}
+
+/** Progress and warnings as pino JSON on stderr, keeping stdout for the answer. */
+function createCliLogger(): Logger {
+  return pino({ name: 'streamscore-dev', level: 'info' }, pino.destination({ fd: 2, sync: true }));
+}
+
+function stateFileFrom(options: StateFileOption): string {
+  const fromEnvironment = process.env['STREAMSCORE_STATE'];
+  const path =
+    options.stateFile ??
+    (fromEnvironment !== undefined && fromEnvironment !== ''
+      ? fromEnvironment
+      : defaultStateFilePath(process.cwd()));
+  return resolve(path);
+}
+
+function cacheRootDirFromEnvironment(): string {
+  return resolve(resolveCacheRootDir(process.env, homedir()));
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new InvalidArgumentError('expected a TCP port between 1 and 65535');
+  }
+  return port;
+}
+
+function parseKafkaVersion(value: string): string {
+  if (!isSupportedKafkaVersion(value)) {
+    throw new InvalidArgumentError(
+      `expected an Apache Kafka 4.x release such as ${defaultKafkaVersion}`,
+    );
+  }
+  return value;
+}
+
+function statusJson(status: DevStackStatus): Record<string, unknown> {
+  const { record, health } = status;
+  if (record === undefined || health === undefined) {
+    return { stateFile: status.stateFilePath, recorded: false, healthy: false };
+  }
+  return {
+    stateFile: status.stateFilePath,
+    recorded: true,
+    healthy: health.healthy,
+    startedAt: record.startedAt,
+    kafka: {
+      address: record.kafka.brokers,
+      kafkaVersion: record.kafka.kafkaVersion,
+      pid: record.kafka.pid,
+      port: record.kafka.port,
+      controllerPort: record.kafka.controllerPort,
+      dataDir: record.kafka.dataDir,
+      ...health.kafka,
+    },
+    redis: {
+      address: record.redis.url,
+      pid: record.redis.pid,
+      port: record.redis.port,
+      dataDir: record.redis.dataDir,
+      ...health.redis,
+    },
+  };
+}
+
+function printStatus(status: DevStackStatus): void {
+  const { record, health } = status;
+  if (record === undefined || health === undefined) {
+    console.log(
+      `no dev stack recorded in ${status.stateFilePath}; start one with: streamscore dev up`,
+    );
+    return;
+  }
+  const describe = (state: { alive: boolean; answering: boolean }): string =>
+    `${state.alive ? 'alive' : 'not running'}, ${state.answering ? 'answering' : 'not answering'}`;
+  console.log(
+    `dev stack recorded in ${status.stateFilePath}, started ${record.startedAt}: ` +
+      (health.healthy ? 'healthy' : 'NOT healthy (`streamscore dev up` replaces it)'),
+  );
+  console.log(
+    `  kafka  ${record.kafka.brokers}  pid ${record.kafka.pid}  ${describe(health.kafka)}  data ${record.kafka.dataDir}`,
+  );
+  console.log(
+    `  redis  ${record.redis.url}  pid ${record.redis.pid}  ${describe(health.redis)}  data ${record.redis.dataDir}`,
+  );
+}

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createScoringService, type ScoringService } from '../../src/engine/index.js';
+import { HEADERS } from '../../src/io/record-headers.js';
+import {
+  byPartition,
+  consumeRecords,
+  createTestConsumer,
+  createTestKafka,
+  uniqueGroupId,
+} from '../harness/kafka-test-helpers.js';
+import {
+  createScoringTopics,
+  generateTransactions,
+  loadFraudTopology,
+  produceRoundRobin,
+  quietLogger,
+  referenceScores,
+} from '../harness/scoring-fixtures.js';
+
+const brokers = inject('kafkaBrokers');
+const kafka = createTestKafka(brokers);
+const running: ScoringService[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((service) => service.stop(10_000)));
+});
+
+async function startScoring(topology: Awaited<ReturnType<typeof loadFraudTopology>>) {
+  const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
+  running.push(service);
+  await service.start();
+  return service;
+}
+
+interface ScoredEvent {
+  transaction_id: string;
+  fraud: { probability: number; label: number; model: string; version: number; scoredAt: string };
+}
+
+describe('scoring pipeline', () => {
+  it('scores 50,000 events over 6 partitions: none missing, scores exact, per-partition order kept', async () => {
+    const partitions = 6;
+    const count = 50_000;
+    const topics = await createScoringTopics(brokers, 'score50k', partitions);
+    const topology = await loadFraudTopology(brokers, topics);
+    const events = generateTransactions(count);
+    await produceRoundRobin(
+      kafka,
+      topics.input,
+      partitions,
+      events.map((event) => JSON.stringify(event)),
+      (index) => events[index]?.card_id ?? null,
+    );
+    await startScoring(topology);
+
+    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
+      topic: topics.output,
+      count,
+      timeoutMs: 120_000,
+    });
+    expect(output).toHaveLength(count);
+
+    const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
+    const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
+    const seen = new Set<string>();
+    for (const record of output) {
+      const scored = JSON.parse(record.value ?? '') as ScoredEvent;
+      const index = indexOf.get(scored.transaction_id);
+      expect(index, scored.transaction_id).toBeDefined();
+      seen.add(scored.transaction_id);
+      expect(
+        Math.abs(scored.fraud.probability - (expected[index as number] as number)),
+      ).toBeLessThan(1e-6);
+      expect(scored.fraud.label).toBe((expected[index as number] as number) > 0.5 ? 1 : 0);
+      expect(scored.fraud).toMatchObject({ model: 'fraud', version: 1 });
+      // Input partition p (event index mod 6) lands in output partition p, at its input position.
+      expect(Number(record.headers[HEADERS.sourcePartition])).toBe((index as number) % partitions);
+      expect(record.partition).toBe((index as number) % partitions);
+      expect(record.key).toBe(events[index as number]?.card_id);
+      expect(record.headers[HEADERS.modelVersion]).toBe('fraud@1');
+    }
+    expect(seen.size).toBe(count);
+
+    for (const [partition, records] of byPartition(output)) {
+      const offsets = records.map((record) => Number(record.headers[HEADERS.sourceOffset]));
+      expect(offsets, `partition ${partition}`).toEqual(offsets.map((_, position) => position));
+    }
+  });
+
+  it('dead-letters bad records with the reason and keeps scoring the valid ones around them', async () => {
+    const topics = await createScoringTopics(brokers, 'dlq', 1);
+    const topology = await loadFraudTopology(brokers, topics);
+    const [good1, good2, good3, good4, good5, good6] = generateTransactions(6, 11);
+    const { amount: _amount, ...withoutAmount } = good2 as object as Record<string, unknown>;
+    const values: string[] = [
+      JSON.stringify(good1),
+      '{"transaction_id": "broken", "amount": ',
+      JSON.stringify(good3),
+      JSON.stringify(withoutAmount),
+      JSON.stringify(good4),
+      JSON.stringify({ ...good5, amount: 'twelve' }),
+      JSON.stringify(good5).replace(/"amount":[^,]+/, '"amount":1e999'),
+      JSON.stringify({ ...good6, padding: 'x'.repeat(2 * 1024 * 1024) }),
+      JSON.stringify(good6),
+    ];
+    await produceRoundRobin(kafka, topics.input, 1, values);
+    await startScoring(topology);
+
+    const deadLetters = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('dlq')), {
+      topic: topics.deadLetter,
+      count: 5,
+      timeoutMs: 60_000,
+    });
+    const summary = deadLetters.map((record) => ({
+      offset: record.headers[HEADERS.sourceOffset],
+      reason: record.headers[HEADERS.errorClass],
+      message: record.headers[HEADERS.errorMessage],
+    }));
+    expect(summary).toEqual([
+      {
+        offset: '1',
+        reason: 'DECODE_FAILED',
+        message: expect.stringMatching(/^not a valid json event: /),
+      },
+      {
+        offset: '3',
+        reason: 'FEATURE_MISSING',
+        message: 'field amount is missing and feature amount_log has no default',
+      },
+      {
+        offset: '5',
+        reason: 'FEATURE_INVALID',
+        message: 'feature amount_log (amount): expected a finite number, got "twelve"',
+      },
+      {
+        offset: '6',
+        reason: 'FEATURE_INVALID',
+        message: 'feature amount_log (amount): expected a finite number, got Infinity',
+      },
+      {
+        offset: '7',
+        reason: 'RECORD_TOO_LARGE',
+        message: expect.stringMatching(
+          /^record of 2097\d+ bytes exceeds input\.maxRecordBytes \(1048576\)$/,
+        ),
+      },
+    ]);
+    for (const record of deadLetters) {
+      expect(record.headers[HEADERS.sourceTopic]).toBe(topics.input);
+      expect(record.headers[HEADERS.sourcePartition]).toBe('0');
+      expect(Date.parse(record.headers[HEADERS.errorTime] ?? '')).not.toBeNaN();
+      expect(record.value).toBe(values[Number(record.headers[HEADERS.sourceOffset])]);
+    }
+
+    const scored = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
+      topic: topics.output,
+      count: 4,
+      timeoutMs: 30_000,
+    });
+    expect(scored.map((record) => record.headers[HEADERS.sourceOffset])).toEqual([
+      '0',
+      '2',
+      '4',
+      '8',
+    ]);
+  });
+
+  it('refuses to start when the topology builds a different width than the model takes', async () => {
+    const topics = await createScoringTopics(brokers, 'width', 1);
+    const topology = await loadFraudTopology(
+      brokers,
+      topics,
+      'test/fixtures/topologies/fraud-missing-feature.yaml',
+    );
+    const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
+    running.push(service);
+    await expect(service.start()).rejects.toThrow(
+      /^test\/fixtures\/topologies\/fraud-missing-feature\.yaml builds 14 feature columns, but model fraud@1 input "features" takes 15 \(.*models\/fraud\/1\/model\.json\)$/,
+    );
+  });
+});
