@@ -12,7 +12,9 @@ export type ErrorCode =
   /** A local-stack process failed to start, answer or stop. */
   | 'STACK_FAILED'
   /** A model file or manifest is missing, corrupt or disagrees with the topology. */
-  | 'MODEL_INVALID';
+  | 'MODEL_INVALID'
+  /** A topic the topology names does not exist on the cluster. */
+  | 'TOPIC_MISSING';
 
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 

@@ -8,15 +8,17 @@
  * (every event of input partition p goes to output partition p mod N). Inference of batch n+1
  * overlaps the send of batch n.
  */
-import type {
-  Consumer,
-  EachBatchPayload,
-  IHeaders,
-  KafkaMessage,
-  Message,
-  Producer,
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaMessage,
+  type Message,
+  type Producer,
 } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { StreamscoreError } from '../errors.js';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
 import { createFeatureExtractor, type FeatureError } from '../features/index.js';
 import type { ModelOutputs, ModelSession } from '../inference/index.js';
@@ -90,7 +92,11 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
     maxWaitTimeInMs: 250,
   });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    // Outputs name their partition; only dead letters are placed by key, with Kafka's murmur2.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 
   let outputPartitions = 1;
   let joined = false;
@@ -367,20 +373,36 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     return commitInFlight;
   }
 
+  /** Fails with the names of missing topics; returns the output topic's partition count. */
+  async function checkTopics(): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const wanted = [inputTopic, topology.output.topic, topology.deadLetter.topic];
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        throw new StreamscoreError(
+          'TOPIC_MISSING',
+          `topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found on ${topology.kafka.brokers.join(',')} (create ${missing.length > 1 ? 'them' : 'it'} first; streamscore does not auto-create topics)`,
+          { context: { topics: missing.join(',') } },
+        );
+      }
+      const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
+      return metadata.topics[0]?.partitions.length ?? 1;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  let started = false;
   let stopDeadline = Infinity;
   const stopDeadlinePassed = () => performance.now() > stopDeadline;
 
   return {
     async start() {
       await producer.connect();
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
-        outputPartitions = metadata.topics[0]?.partitions.length ?? 1;
-      } finally {
-        await admin.disconnect();
-      }
+      outputPartitions = await checkTopics();
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = new Set(payload.memberAssignment[inputTopic] ?? []);
         joined = true;
@@ -389,6 +411,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         // are no longer ours to commit; the new owner re-reads them (at-least-once).
         watermark.retain(inputTopic, assigned);
       });
+      started = true;
       await consumer.connect();
       await consumer.subscribe({ topic: inputTopic, fromBeginning: topology.input.fromBeginning });
       await consumer.run({
@@ -412,6 +435,10 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       if (stopping) return;
       stopping = true;
       stopDeadline = performance.now() + deadlineMs;
+      if (!started) {
+        await producer.disconnect();
+        return;
+      }
       log.info({ queued: batcher.queuedEvents() }, 'stopping: finishing in-flight events');
       consumer.pause([{ topic: inputTopic }]);
       batcher.flush();

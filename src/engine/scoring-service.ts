@@ -36,7 +36,10 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
   const admin = createAdminServer({
     port: options.httpPort ?? topology.observability.httpPort,
     registry,
-    notReadyReason: () => (!warm ? 'model warming up' : (pipeline?.notReadyReason() ?? 'starting')),
+    notReadyReason: () => {
+      if (!warm) return 'model warming up';
+      return pipeline === undefined ? 'starting' : pipeline.notReadyReason();
+    },
   });
   let stopped: Promise<void> | undefined;
 

@@ -3,9 +3,11 @@ import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
 import type { KafkaConnection } from '../topology/index.js';
 
-const PINO_LEVEL: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
+// kafkajs logs retriable broker answers (coordinator loading, leader moving) at ERROR and
+// retries them itself; failures that matter reach us as rejected calls, logged where handled.
+const PINO_LEVEL: Record<logLevel, 'warn' | 'info' | 'debug'> = {
   [logLevel.NOTHING]: 'debug',
-  [logLevel.ERROR]: 'error',
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',

@@ -1,0 +1,207 @@
+/**
+ * `streamscore run` as a real process: killed, stopped and starved of capacity under load.
+ * Needs the built CLI (`npm test` builds first).
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { HEADERS } from '../../src/io/record-headers.js';
+import { createTransactionGenerator } from '../../src/synthetic/index.js';
+import {
+  consumeRecords,
+  createTestConsumer,
+  createTestKafka,
+  uniqueGroupId,
+  type ConsumedRecord,
+} from '../harness/kafka-test-helpers.js';
+import { startScorerProcess, type ScorerProcess } from '../harness/scorer-process.js';
+import {
+  createScoringTopics,
+  fraudTopologyEnv,
+  produceRoundRobin,
+  type ScoringTopics,
+} from '../harness/scoring-fixtures.js';
+
+const brokers = inject('kafkaBrokers');
+const kafka = createTestKafka(brokers);
+const processes: ScorerProcess[] = [];
+
+afterEach(async () => {
+  for (const scorer of processes.splice(0)) {
+    scorer.child.kill('SIGKILL');
+    await scorer.exited;
+  }
+});
+
+async function startScorer(topics: ScoringTopics, file = 'topologies/fraud.yaml') {
+  const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics));
+  processes.push(scorer);
+  await scorer.waitReady();
+  return scorer;
+}
+
+/**
+ * Produces `total` events in chunks of `chunk` every `intervalMs`, as a live stream would;
+ * resolves once all are acknowledged.
+ */
+function produceSteadily(
+  topic: string,
+  partitions: number,
+  total: number,
+  chunk = 500,
+  intervalMs = 50,
+) {
+  const generator = createTransactionGenerator({ seed: 99 });
+  const producer = kafka.producer();
+  return (async () => {
+    await producer.connect();
+    try {
+      for (let sent = 0; sent < total; sent += chunk) {
+        const messages = generator
+          .nextBatch(Math.min(chunk, total - sent))
+          .map((event, index) => ({ value: JSON.stringify(event), partition: index % partitions }));
+        await producer.send({ topic, messages, acks: -1 });
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  })();
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const sourceKey = (record: ConsumedRecord) =>
+  `${record.headers[HEADERS.sourcePartition]}/${record.headers[HEADERS.sourceOffset]}`;
+
+describe('streamscore run (process)', () => {
+  it('loses nothing when killed with SIGKILL mid-run and restarted', async () => {
+    const partitions = 3;
+    const total = 30_000;
+    const topics = await createScoringTopics(brokers, 'sigkill', partitions);
+    const producing = produceSteadily(topics.input, partitions, total);
+    const first = await startScorer(topics);
+    await waitFor(
+      async () => ((await first.metric('streamscore_events_scored_total')) ?? 0) >= 2_000,
+      'first scores',
+    );
+    const scoredAtKill = (await first.metric('streamscore_events_scored_total')) ?? 0;
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(scoredAtKill).toBeLessThan(total);
+
+    await startScorer(topics);
+    await producing;
+    const admin = kafka.admin();
+    await admin.connect();
+    const inputEnds = await admin.fetchTopicOffsets(topics.input);
+    await admin.disconnect();
+    const expected = new Set<string>();
+    for (const { partition, high } of inputEnds) {
+      for (let offset = 0; offset < Number(high); offset++) expected.add(`${partition}/${offset}`);
+    }
+    expect(expected.size).toBe(total);
+    const seen = new Set<string>();
+    await consumeRecords(createTestConsumer(kafka, uniqueGroupId('sigkill-out')), {
+      topic: topics.output,
+      until: (record) => {
+        seen.add(sourceKey(record));
+        return seen.size === expected.size;
+      },
+      timeoutMs: 90_000,
+    });
+    expect([...expected].filter((key) => !seen.has(key))).toEqual([]);
+  });
+
+  it('exits 0 on SIGTERM under load with committed offsets covering exactly what was produced', async () => {
+    const partitions = 3;
+    const topics = await createScoringTopics(brokers, 'sigterm', partitions);
+    const producing = produceSteadily(topics.input, partitions, 40_000);
+    const scorer = await startScorer(topics);
+    await waitFor(
+      async () => ((await scorer.metric('streamscore_events_scored_total')) ?? 0) >= 3_000,
+      'scores',
+    );
+    const signalledAt = Date.now();
+    scorer.child.kill('SIGTERM');
+    expect(await scorer.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    await producing;
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.input] });
+    const outputEnds = await admin.fetchTopicOffsets(topics.output);
+    await admin.disconnect();
+    const outputCount = outputEnds.reduce((sum, partition) => sum + Number(partition.high), 0);
+
+    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('sigterm-out')), {
+      topic: topics.output,
+      count: outputCount,
+    });
+    for (const { partition, offset } of committed?.partitions ?? []) {
+      const fromPartition = output
+        .filter((record) => record.headers[HEADERS.sourcePartition] === String(partition))
+        .map((record) => Number(record.headers[HEADERS.sourceOffset]));
+      // Exactly the events below the committed offset were produced, once each, in order.
+      expect(fromPartition, `partition ${partition}`).toEqual(
+        Array.from({ length: Number(offset) }, (_, index) => index),
+      );
+    }
+    expect(
+      committed?.partitions.map(({ offset }) => Number(offset)).every((offset) => offset > 0),
+    ).toBe(true);
+  });
+
+  it('keeps the queue bounded under a 200k-event backlog on a slow model and scores them all', async () => {
+    const partitions = 4;
+    const total = 200_000;
+    const maxQueuedEvents = 2_000;
+    const topics = await createScoringTopics(brokers, 'backlog', partitions);
+    const generator = createTransactionGenerator({ seed: 5 });
+    for (let produced = 0; produced < total; produced += 20_000) {
+      const values = generator.nextBatch(20_000).map((event) => JSON.stringify(event));
+      await produceRoundRobin(kafka, topics.input, partitions, values);
+    }
+
+    const scorer = await startScorer(topics, 'test/fixtures/topologies/slow-fraud.yaml');
+    let peakQueue = 0;
+    let peakRssBytes = 0;
+    let sawPaused = false;
+    let scored = 0;
+    await waitFor(
+      async () => {
+        peakQueue = Math.max(
+          peakQueue,
+          (await scorer.metric('streamscore_queue_depth_events')) ?? 0,
+        );
+        peakRssBytes = Math.max(
+          peakRssBytes,
+          (await scorer.metric('streamscore_process_resident_memory_bytes')) ?? 0,
+        );
+        sawPaused ||= ((await scorer.metric('streamscore_paused_partitions')) ?? 0) > 0;
+        scored = (await scorer.metric('streamscore_events_scored_total')) ?? 0;
+        return scored >= total;
+      },
+      'the backlog to be scored',
+      240_000,
+    );
+    expect(scored).toBe(total);
+    expect(peakQueue).toBeGreaterThan(0);
+    expect(peakQueue).toBeLessThanOrEqual(maxQueuedEvents);
+    expect(sawPaused).toBe(true);
+    // The backlog stays in Kafka, not in the process: far below what 200k decoded events need.
+    expect(peakRssBytes).toBeLessThan(400 * 1024 * 1024);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const outputEnds = await admin.fetchTopicOffsets(topics.output);
+    await admin.disconnect();
+    expect(outputEnds.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(total);
+  });
+});
