@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isStreamscoreError } from '../errors.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
 import { registerGenerateCommand } from './generate-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -13,6 +14,7 @@ const program = new Command('streamscore')
 // Each command registers itself; imported here so this file is the CLI's table of contents.
 const commands: Array<(program: Command) => void> = [
   registerRunCommand,
+  registerDemoCommand,
   registerValidateCommand,
   registerGenerateCommand,
   registerDevCommand,

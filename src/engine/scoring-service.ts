@@ -22,6 +22,8 @@ export interface ScoringServiceOptions {
 }
 
 export interface ScoringService {
+  /** The Prometheus registry behind /metrics. */
+  readonly registry: Registry;
   start(): Promise<{ httpPort: number }>;
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -44,6 +46,7 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
   let stopped: Promise<void> | undefined;
 
   return {
+    registry,
     async start() {
       const { port } = await admin.start();
       const model = await resolveModel(

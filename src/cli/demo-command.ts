@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { runFraudDemo } from '../demo/fraud-demo.js';
+import { defaultStateFilePath } from '../devstack/index.js';
+import { createLogger } from '../observability/index.js';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Run the reference fraud topology end to end on the local stack with a live synthetic stream',
+    )
+    .option('--topology <file>', 'topology to run', 'topologies/fraud.yaml')
+    .option('--rate <events/s>', 'synthetic events per second', Number, 2_000)
+    .option('--duration <seconds>', 'how long to produce', Number, 20)
+    .option('--bad-share <share>', 'share of events sent malformed (dead-lettered)', Number, 0.001)
+    .option('--partitions <n>', 'partitions of topics the demo creates', Number, 6)
+    .option('--state-file <path>', 'dev stack state file', defaultStateFilePath(process.cwd()))
+    .option('--log-level <level>', 'log level of the engine (logs go to stderr)', 'warn')
+    .action(
+      async (options: {
+        topology: string;
+        rate: number;
+        duration: number;
+        badShare: number;
+        partitions: number;
+        stateFile: string;
+        logLevel: 'warn';
+      }) => {
+        const logger = createLogger({ level: options.logLevel }, process.stderr);
+        await runFraudDemo({
+          topologyFile: options.topology,
+          ratePerSecond: options.rate,
+          durationSeconds: options.duration,
+          badShare: options.badShare,
+          partitions: options.partitions,
+          stateFilePath: options.stateFile,
+          logger,
+          print: (line) => console.log(line),
+        });
+      },
+    );
+}
