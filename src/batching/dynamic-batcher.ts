@@ -10,8 +10,11 @@
  */
 
 export interface Batch<T> {
-  /** Row-major features, `runSize × width`; rows past `size` are zero padding. */
-  readonly rows: Float32Array;
+  /**
+   * Row-major features, `runSize × width`; rows past `size` are zero padding. A session that
+   * takes the buffer (worker threads) hands it back, and it is put back here before release.
+   */
+  rows: Float32Array;
   /** Events in the batch. */
   readonly size: number;
   /** Rows handed to the model: the smallest preferred size ≥ `size`, else `size`. */

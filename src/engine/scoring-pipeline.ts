@@ -3,10 +3,10 @@
  * the dead-letter topic beside it. Every consumed offset is tracked until its output or
  * dead-letter record is acknowledged, and only then can it be committed (at-least-once).
  *
- * Concurrency: batches run through the model one at a time, in order, and their outputs are
- * sent one send at a time, in order, so each input partition's outputs keep the input order
- * (every event of input partition p goes to output partition p mod N). Inference of batch n+1
- * overlaps the send of batch n.
+ * Concurrency: a batch goes to the model as soon as it closes (a worker pool runs several at
+ * once), but outputs are sent one send at a time in batch order, so each input partition's
+ * outputs keep the input order (every event of input partition p goes to output partition
+ * p mod N). Inference of later batches overlaps the send of earlier ones.
  */
 import {
   Partitioners,
@@ -102,7 +102,6 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   let joined = false;
   let stopping = false;
   let paused = false;
-  let inferenceTail: Promise<void> = Promise.resolve();
   let sendTail: Promise<void> = Promise.resolve();
   let deadLetterTail: Promise<void> = Promise.resolve();
   let deadLettersInFlight = 0;
@@ -117,7 +116,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     maxQueuedEvents: topology.batching.maxQueuedEvents,
     onBatch: (batch) => {
       metrics.batchSize.observe(labels, batch.size);
-      inferenceTail = inferenceTail.then(() => scoreBatch(batch));
+      // Inference starts now (a worker pool runs several batches at once); sends stay in
+      // dispatch order, which keeps each partition's outputs in input order.
+      const scoring = scoreBatch(batch);
+      sendTail = sendTail.then(async () => {
+        const messages = await scoring;
+        if (messages !== undefined) await sendScored(batch, messages);
+      });
     },
     onDrain: () => {
       if (!paused || stopping) return;
@@ -127,12 +132,17 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     },
   });
 
-  async function scoreBatch(batch: Batch<PendingEvent>): Promise<void> {
+  /** Runs the model; resolves with the output records, or undefined when the batch failed. */
+  async function scoreBatch(batch: Batch<PendingEvent>): Promise<Message[] | undefined> {
     const started = performance.now();
     let outputs: ModelOutputs;
     try {
-      outputs = await session.run(batch.rows, batch.runSize);
+      const run = await session.run(batch.rows, batch.runSize);
+      batch.rows = run.rows;
+      outputs = run.outputs;
     } catch (error) {
+      const rows = (error as { rows?: Float32Array }).rows;
+      if (rows !== undefined) batch.rows = rows;
       // A model that fails on a batch fails on its events, not on the stream.
       const detail = `model ${modelLabel} failed on a batch of ${batch.size}: ${String(error)}`;
       log.error({ err: error, batchSize: batch.size }, 'inference failed; batch dead-lettered');
@@ -145,14 +155,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         })),
       );
       batcher.release(batch);
-      return;
+      return undefined;
     }
     metrics.inferenceSeconds.observe(
       { ...labels, model: options.model.name },
       (performance.now() - started) / 1000,
     );
-    const messages = scoredMessages(batch, outputs);
-    sendTail = sendTail.then(() => sendScored(batch, messages));
+    return scoredMessages(batch, outputs);
   }
 
   function scoredMessages(batch: Batch<PendingEvent>, outputs: ModelOutputs): Message[] {
@@ -445,7 +454,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       // Drain: wait for every accepted event to be acknowledged, until the deadline.
       while ((batcher.queuedEvents() > 0 || deadLettersInFlight > 0) && !stopDeadlinePassed()) {
         await Promise.race([
-          Promise.all([inferenceTail, sendTail, deadLetterTail]),
+          Promise.all([sendTail, deadLetterTail]),
           new Promise((resolve) => setTimeout(resolve, 50)),
         ]);
       }

@@ -7,6 +7,7 @@ import { createFeatureExtractor } from '../features/index.js';
 import {
   checkFeatureColumns,
   createModelSession,
+  createWorkerSessionPool,
   resolveModel,
   type ModelSession,
 } from '../inference/index.js';
@@ -57,7 +58,8 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
       const extractor = createFeatureExtractor(topology.features);
       checkFeatureColumns(model, extractor.columns, topology.sourceFile);
       const { maxBatchSize, preferredBatchSizes } = topology.batching;
-      session = await createModelSession({
+      const { mode, workers, intraOpThreads } = topology.model.inference;
+      const sessionOptions = {
         modelPath: model.modelPath,
         modelLabel: model.label,
         inputName: topology.model.input,
@@ -65,8 +67,13 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
         width: extractor.width,
         executionProviders: topology.model.executionProviders,
         warmupBatchSizes: [...preferredBatchSizes, maxBatchSize],
+        intraOpThreads,
         logger,
-      });
+      };
+      session =
+        mode === 'worker-threads'
+          ? await createWorkerSessionPool({ ...sessionOptions, workers })
+          : await createModelSession(sessionOptions);
       warm = true;
       pipeline = createScoringPipeline({
         topology,

@@ -14,6 +14,8 @@ export {
   createModelSession,
   type ModelOutputs,
   type ModelOutputTensor,
+  type ModelRun,
   type ModelSession,
   type ModelSessionOptions,
 } from './model-session.js';
+export { createWorkerSessionPool, type WorkerSessionPoolOptions } from './worker-session-pool.js';

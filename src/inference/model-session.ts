@@ -15,6 +15,12 @@ export interface ModelOutputTensor {
 
 export type ModelOutputs = Readonly<Record<string, ModelOutputTensor>>;
 
+/** A finished run: the outputs, and the rows buffer handed back (it may have travelled). */
+export interface ModelRun {
+  readonly outputs: ModelOutputs;
+  readonly rows: Float32Array;
+}
+
 export interface ModelSession {
   /** The execution provider that loaded. */
   readonly provider: ExecutionProvider;
@@ -22,8 +28,11 @@ export interface ModelSession {
   readonly outputNames: readonly string[];
   /** Feature columns per row. */
   readonly width: number;
-  /** Scores `runSize` rows of `rows` (row-major, `width` columns). */
-  run(rows: Float32Array, runSize: number): Promise<ModelOutputs>;
+  /**
+   * Scores `runSize` rows of `rows` (row-major, `width` columns). The session may take `rows`
+   * (a worker thread receives its buffer by transfer); use the `rows` it returns afterwards.
+   */
+  run(rows: Float32Array, runSize: number): Promise<ModelRun>;
   release(): Promise<void>;
 }
 
@@ -54,7 +63,7 @@ export async function createModelSession(options: ModelSessionOptions): Promise<
     checkSignature(session, options);
     const inputName = options.inputName;
     const width = options.width;
-    const run = async (rows: Float32Array, runSize: number): Promise<ModelOutputs> => {
+    const run = async (rows: Float32Array, runSize: number): Promise<ModelRun> => {
       const input = new ort.Tensor('float32', rows.subarray(0, runSize * width), [runSize, width]);
       const results = await session.run({ [inputName]: input }, options.outputNames as string[]);
       const outputs: Record<string, ModelOutputTensor> = {};
@@ -62,7 +71,7 @@ export async function createModelSession(options: ModelSessionOptions): Promise<
         const tensor = results[name] as ort.Tensor;
         outputs[name] = { data: tensor.data as ModelOutputTensor['data'], dims: tensor.dims };
       }
-      return outputs;
+      return { outputs, rows };
     };
     const warmupStart = performance.now();
     for (const size of new Set(options.warmupBatchSizes)) {

@@ -54,7 +54,7 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
     }),
     inferenceSeconds: new Histogram({
       name: 'streamscore_inference_duration_seconds',
-      help: 'Time of one model run over a batch.',
+      help: 'Time to score one batch, including any wait for a free inference worker.',
       labelNames: ['topology', 'model'],
       buckets: [
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,

@@ -237,6 +237,24 @@ const modelOutput = z
   })
   .describe('One model output and where it goes in the scored event.');
 
+const inference = z
+  .strictObject({
+    mode: z
+      .enum(['in-thread', 'worker-threads'])
+      .default('in-thread')
+      .describe(
+        '`in-thread` runs the model on the main thread (fastest for small models); `worker-threads` runs it in a pool so a heavy model cannot stall Kafka I/O.',
+      ),
+    workers: positiveInt()
+      .max(64)
+      .default(1)
+      .describe('Worker threads (each with its own session) in `worker-threads` mode.'),
+    intraOpThreads: nonNegativeInt()
+      .default(0)
+      .describe('Threads ONNX Runtime may use inside one run; 0 lets it decide.'),
+  })
+  .describe('Where and how the model runs.');
+
 const model = z
   .strictObject({
     registry: text(nonEmpty().default('models')).describe(
@@ -256,6 +274,7 @@ const model = z
       .describe(
         'ONNX Runtime execution providers in order of preference; an unavailable one falls back to the next with a warning.',
       ),
+    inference: inference.default(() => inference.parse({})),
   })
   .describe('The model that scores the events.');
 

@@ -16,7 +16,10 @@ import { startScorerProcess, type ScorerProcess } from '../harness/scorer-proces
 import {
   createScoringTopics,
   fraudTopologyEnv,
+  generateTransactions,
+  loadFraudTopology,
   produceRoundRobin,
+  referenceScores,
   type ScoringTopics,
 } from '../harness/scoring-fixtures.js';
 
@@ -156,6 +159,36 @@ describe('streamscore run (process)', () => {
     expect(
       committed?.partitions.map(({ offset }) => Number(offset)).every((offset) => offset > 0),
     ).toBe(true);
+  });
+
+  it('scores exactly the same with the model in worker threads', async () => {
+    const partitions = 2;
+    const count = 10_000;
+    const topics = await createScoringTopics(brokers, 'workers', partitions);
+    const events = generateTransactions(count, 21);
+    await produceRoundRobin(
+      kafka,
+      topics.input,
+      partitions,
+      events.map((event) => JSON.stringify(event)),
+    );
+    await startScorer(topics, 'test/fixtures/topologies/fraud-worker-threads.yaml');
+    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('workers-out')), {
+      topic: topics.output,
+      count,
+    });
+    const topology = await loadFraudTopology(brokers, topics);
+    const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
+    const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
+    for (const record of output) {
+      const scored = JSON.parse(record.value ?? '') as {
+        transaction_id: string;
+        fraud: { probability: number };
+      };
+      const index = indexOf.get(scored.transaction_id) as number;
+      expect(Math.abs(scored.fraud.probability - (expected[index] as number))).toBeLessThan(1e-6);
+    }
+    expect(new Set(output.map(sourceKey)).size).toBe(count);
   });
 
   it('keeps the queue bounded under a 200k-event backlog on a slow model and scores them all', async () => {
