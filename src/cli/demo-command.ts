@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runFraudDemo } from '../demo/fraud-demo.js';
+import { runFraudDemo } from '../demo/index.js';
 import { defaultStateFilePath } from '../devstack/index.js';
 import { createLogger } from '../observability/index.js';
 

@@ -22,11 +22,15 @@ import { StreamscoreError } from '../errors.js';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
 import { createFeatureExtractor, type FeatureError } from '../features/index.js';
 import type { ModelOutputs, ModelSession } from '../inference/index.js';
-import { createKafkaClient } from '../io/kafka-client.js';
-import { createJsonCodec, type EventCodec } from '../io/event-codec.js';
-import { HEADERS, type DeadLetterReason } from '../io/record-headers.js';
-import type { Logger } from '../observability/logger.js';
-import { createPipelineMetrics, type PipelineMetrics } from '../observability/pipeline-metrics.js';
+import {
+  createJsonCodec,
+  createKafkaClient,
+  HEADERS,
+  type DeadLetterReason,
+  type EventCodec,
+} from '../io/index.js';
+import type { Logger } from '../observability/index.js';
+import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 import { createOffsetWatermark, type TopicPartitionOffset } from './offset-watermark.js';
 

@@ -5,7 +5,7 @@
  */
 import ort from 'onnxruntime-node';
 import { StreamscoreError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/index.js';
 import type { ExecutionProvider } from '../topology/index.js';
 
 export interface ModelOutputTensor {

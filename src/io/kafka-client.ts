@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/index.js';
 import type { KafkaConnection } from '../topology/index.js';
 
 // kafkajs logs retriable broker answers (coordinator loading, leader moving) at ERROR and

@@ -3,7 +3,7 @@
  * Needs the built CLI (`npm test` builds first).
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { HEADERS } from '../../src/io/record-headers.js';
+import { HEADERS } from '../../src/io/index.js';
 import { createTransactionGenerator } from '../../src/synthetic/index.js';
 import {
   consumeRecords,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createScoringService, type ScoringService } from '../../src/engine/index.js';
-import { HEADERS } from '../../src/io/record-headers.js';
+import { HEADERS } from '../../src/io/index.js';
 import {
   byPartition,
   consumeRecords,

@@ -1,0 +1,1 @@
+export { runFraudDemo, type FraudDemoOptions, type FraudDemoSummary } from './fraud-demo.js';

@@ -1,0 +1,3 @@
+export { createJsonCodec, type EventCodec } from './event-codec.js';
+export { createKafkaClient } from './kafka-client.js';
+export { HEADERS, type DeadLetterReason } from './record-headers.js';

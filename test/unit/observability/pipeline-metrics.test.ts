@@ -1,0 +1,18 @@
+import { readFile } from 'node:fs/promises';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createPipelineMetrics } from '../../../src/observability/index.js';
+
+describe('pipeline metrics', () => {
+  it('are all documented in the README metrics reference, with help text for the on-call reader', async () => {
+    const registry = new Registry();
+    createPipelineMetrics(registry);
+    const readme = await readFile('README.md', 'utf8');
+    const metrics = await registry.getMetricsAsJSON();
+    expect(metrics.length).toBeGreaterThan(5);
+    for (const metric of metrics) {
+      expect(readme, metric.name).toMatch(new RegExp(`\\| \`${metric.name}\` +\\|`));
+      expect(metric.help.length, metric.name).toBeGreaterThan(20);
+    }
+  });
+});
