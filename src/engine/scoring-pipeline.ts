@@ -95,6 +95,10 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     // Fetches return as soon as data arrives; this only bounds an idle long poll, which a
     // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
     maxWaitTimeInMs: 250,
+    // kafkajs restarts a consumer whose run loop failed, even one failing because we are
+    // disconnecting it mid-rebalance: that zombie would rejoin and hold partitions it never
+    // reads. Once stopping, stay stopped.
+    retry: { restartOnFailure: async () => !stopping },
   });
   const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,

@@ -68,7 +68,7 @@ export async function loadFraudTopology(
 }
 
 export function quietLogger() {
-  return createLogger({ level: 'warn' });
+  return createLogger({ level: (process.env['TEST_LOG_LEVEL'] as 'warn' | undefined) ?? 'warn' });
 }
 
 export function generateTransactions(count: number, seed = 7): CardTransaction[] {

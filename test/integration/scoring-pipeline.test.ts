@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createScoringService, type ScoringService } from '../../src/engine/index.js';
 import { HEADERS } from '../../src/io/index.js';
+import { createTransactionGenerator } from '../../src/synthetic/index.js';
 import {
   byPartition,
   consumeRecords,
@@ -163,6 +164,54 @@ describe('scoring pipeline', () => {
       '4',
       '8',
     ]);
+  });
+
+  it('keeps every event through rebalances as instances join and leave the group', async () => {
+    const partitions = 4;
+    const total = 20_000;
+    const topics = await createScoringTopics(brokers, 'rebalance', partitions);
+    const topology = await loadFraudTopology(brokers, topics);
+    const producer = kafka.producer();
+    await producer.connect();
+    const generator = createTransactionGenerator({ seed: 3 });
+    const produceChunk = async (count: number) => {
+      const messages = generator
+        .nextBatch(count)
+        .map((event, index) => ({ value: JSON.stringify(event), partition: index % partitions }));
+      await producer.send({ topic: topics.input, messages });
+    };
+
+    const first = await startScoring(topology);
+    for (let i = 0; i < 10; i++) await produceChunk(500);
+    const second = await startScoring(topology);
+    for (let i = 0; i < 10; i++) await produceChunk(500);
+    await first.stop(10_000);
+    for (let i = 0; i < 20; i++) await produceChunk(500);
+    await producer.disconnect();
+
+    const seen = new Set<string>();
+    await consumeRecords(createTestConsumer(kafka, uniqueGroupId('rebalance-out')), {
+      topic: topics.output,
+      until: (record) => {
+        seen.add(
+          `${record.headers[HEADERS.sourcePartition]}/${record.headers[HEADERS.sourceOffset]}`,
+        );
+        return seen.size === total;
+      },
+      timeoutMs: 90_000,
+    });
+    expect(seen.size).toBe(total);
+    await second.stop(10_000);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.input] });
+    const ends = await admin.fetchTopicOffsets(topics.input);
+    await admin.disconnect();
+    const committedByPartition = new Map(committed?.partitions.map((p) => [p.partition, p.offset]));
+    for (const { partition, high } of ends) {
+      expect(committedByPartition.get(partition), `partition ${partition}`).toBe(high);
+    }
   });
 
   it('refuses to start when the topology builds a different width than the model takes', async () => {
