@@ -1,0 +1,7 @@
+export {
+  createMemoryWindowCountStore,
+  createRedisWindowCountStore,
+  type CountUpdate,
+  type RedisWindowCountStoreOptions,
+  type WindowCountStore,
+} from './window-count-store.js';
