@@ -14,7 +14,11 @@ export type ErrorCode =
   /** A model file or manifest is missing, corrupt or disagrees with the topology. */
   | 'MODEL_INVALID'
   /** A topic the topology names does not exist on the cluster. */
-  | 'TOPIC_MISSING';
+  | 'TOPIC_MISSING'
+  /** A drift reference profile is unreadable, invalid, or built for another feature spec or model. */
+  | 'PROFILE_INVALID'
+  /** An offline data file (JSON Lines) is missing or unreadable. */
+  | 'DATA_INVALID';
 
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { isStreamscoreError } from '../errors.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
+import { registerDriftCommand } from './drift-command.js';
 import { registerGenerateCommand } from './generate-command.js';
+import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommand } from './schema-command.js';
 import { registerValidateCommand } from './validate-command.js';
@@ -17,6 +19,8 @@ const commands: Array<(program: Command) => void> = [
   registerDemoCommand,
   registerValidateCommand,
   registerGenerateCommand,
+  registerProfileCommand,
+  registerDriftCommand,
   registerDevCommand,
   registerSchemaCommand,
 ];

@@ -1,0 +1,140 @@
+export { benjaminiHochbergAdjust } from './benjamini-hochberg.js';
+export { binningForColumn } from './column-binning.js';
+export {
+  createDatasetColumnsBuilder,
+  datasetColumnsFromEvents,
+  histogramOfColumn,
+  sliceDatasetColumns,
+  type DatasetColumns,
+  type DatasetColumnsBuilder,
+} from './dataset-columns.js';
+export {
+  binnedKsDistance,
+  binnedWasserstein1,
+  binRepresentativePoints,
+  chiSquareHomogeneity,
+  jensenShannonDistance,
+  psi,
+  PSI_SHARE_FLOOR,
+  type ChiSquareResult,
+} from './distribution-statistics.js';
+export {
+  buildDriftReport,
+  currentHistograms,
+  driftReportFromHistograms,
+  DRIFT_REPORT_FORMAT,
+  DRIFT_REPORT_VERSION,
+  type DriftReport,
+  type DriftReportBins,
+  type DriftReportCurrentSide,
+  type DriftReportOptions,
+  type DriftReportSide,
+  type DriftReportStatistics,
+  type DriftReportSubject,
+} from './drift-report.js';
+export { formatDriftReportTable } from './drift-report-table.js';
+export {
+  DEFAULT_DRIFT_THRESHOLDS,
+  MIN_EVENTS_HARD_FLOOR,
+  resolveDriftThresholds,
+  type DriftThresholds,
+  type LevelThresholds,
+} from './drift-thresholds.js';
+export {
+  decideVerdicts,
+  DRIFT_LEVEL_SEVERITY,
+  type BreachLevel,
+  type DataQualityFinding,
+  type DataQualityKind,
+  type DatasetVerdict,
+  type DriftLevel,
+  type SubjectSource,
+  type SubjectVerdict,
+  type SubjectVerdictInput,
+  type Verdicts,
+} from './drift-verdict.js';
+export {
+  addRawValue,
+  compileBinning,
+  createFeatureHistogram,
+  featureHistogramFromJson,
+  featureHistogramToJson,
+  histogramCoarseCounts,
+  histogramEvents,
+  histogramVariance,
+  mergeFeatureHistograms,
+  topUnseenValues,
+  unusableRate,
+  UNSEEN_VALUES_CAPACITY,
+  type CompiledBinning,
+  type FeatureHistogram,
+  type FeatureHistogramJson,
+  type RawValue,
+} from './feature-histogram.js';
+export { chiSquareSurvival, logGamma, regularizedUpperGamma } from './incomplete-gamma.js';
+export {
+  readJsonlDataset,
+  type EventScorer,
+  type JsonlDataset,
+  type ReadJsonlDatasetOptions,
+} from './jsonl-dataset.js';
+export { linearQuantile, sortedFinite } from './linear-quantile.js';
+export { pairwiseSum } from './pairwise-sum.js';
+export {
+  createModelEventScorer,
+  type ModelScoreOutputs,
+  type ScoringSession,
+} from './model-event-scorer.js';
+export {
+  CALIBRATED_STATISTICS,
+  CALIBRATION_PERCENTILE,
+  calibrateProfile,
+  calibrationWarnings,
+  DEFAULT_CALIBRATION_FIT_PERCENT,
+  DEFAULT_CALIBRATION_WINDOW_EVENTS,
+  type CalibratedPercentiles,
+  type CalibrationOptions,
+  type CalibrationWarning,
+  type ProfileCalibration,
+} from './profile-calibration.js';
+export {
+  createRawFeatureReader,
+  featureSubjects,
+  LABEL_SUBJECT,
+  labelSubject,
+  SCORE_SUBJECT,
+  scoreSubject,
+  type ProfileSubject,
+  type RawFeatureReader,
+} from './profile-subjects.js';
+export {
+  categoricalBinning,
+  coarseBinCount,
+  coarseCounts,
+  DEFAULT_BINNING_RULES,
+  fineBinCount,
+  fineBinIndex,
+  fineBinLabels,
+  numericBinning,
+  OTHER_BIN_LABEL,
+  UNSEEN_BIN_LABEL,
+  type BinningRules,
+  type CategoricalBinning,
+  type NumericBinning,
+  type ReferenceBinning,
+} from './reference-binning.js';
+export {
+  buildReferenceProfile,
+  checkProfileMatches,
+  formatReferenceProfile,
+  parseReferenceProfile,
+  referenceProfileToJson,
+  REFERENCE_PROFILE_FORMAT,
+  REFERENCE_PROFILE_VERSION,
+  type BuildReferenceProfileOptions,
+  type ProfileData,
+  type ProfiledSubject,
+  type ProfileModel,
+  type ReferenceProfile,
+} from './reference-profile.js';
+export { subjectStatistics, type SubjectStatistics } from './subject-statistics.js';
