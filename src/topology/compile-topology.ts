@@ -41,7 +41,14 @@ export interface Topology {
     }
   >;
   readonly batching: Readonly<TopologyDocument['batching']>;
-  readonly drift: Readonly<TopologyDocument['drift']>;
+  readonly drift: Readonly<
+    Omit<TopologyDocument['drift'], 'reference' | 'redisUrl'> & {
+      /** Absolute path of the reference profile, when the topology names one. */
+      readonly referenceFile?: string;
+      /** May hold a password, hence wrapped. */
+      readonly redisUrl?: Secret;
+    }
+  >;
   readonly observability: Readonly<TopologyDocument['observability']>;
 }
 
@@ -69,10 +76,19 @@ export function compileTopology(document: TopologyDocument, origin: { file: stri
       ...document.batching,
       preferredBatchSizes: sortedUnique(document.batching.preferredBatchSizes),
     },
-    drift: document.drift,
+    drift: compileDrift(document.drift, dirname(origin.file)),
     observability: document.observability,
   };
   return deepFreeze(topology);
+}
+
+function compileDrift(drift: TopologyDocument['drift'], baseDir: string): Topology['drift'] {
+  const { reference, redisUrl, ...rest } = drift;
+  return {
+    ...rest,
+    ...(reference === undefined ? {} : { referenceFile: resolve(baseDir, reference) }),
+    ...(redisUrl === undefined ? {} : { redisUrl: new Secret(redisUrl) }),
+  };
 }
 
 /** How many model columns one feature fills. */

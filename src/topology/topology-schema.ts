@@ -302,9 +302,23 @@ const batching = z
 
 const drift = z
   .strictObject({
-    enabled: z.boolean().default(false).describe('Run the drift side stream.'),
+    enabled: z.boolean().default(false).describe('Run the drift side stream beside scoring.'),
+    reference: text(nonEmpty().optional()).describe(
+      'Reference profile (`streamscore profile`), relative to the topology file; default: `reference.json` next to the model version.',
+    ),
+    windowMs: positiveInt()
+      .default(300_000)
+      .describe('Length of the tumbling event-time windows the counts are kept in.'),
+    flushIntervalMs: positiveInt()
+      .default(1_000)
+      .describe('How often a drift consumer adds its counts to the shared store.'),
+    redisUrl: text(nonEmpty().optional()).describe(
+      'Redis shared by all instances (`redis://host:port`, from the environment if it holds a password). Omit to keep counts in memory (one process).',
+    ),
   })
-  .describe('Drift monitoring (settings arrive with the drift side stream).');
+  .describe(
+    'The drift side stream: feature and score distributions against the reference profile.',
+  );
 
 const observability = z
   .strictObject({
