@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isStreamscoreError } from '../errors.js';
+import { registerBenchCommand } from './bench-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
 import { registerDriftCommand } from './drift-command.js';
@@ -22,6 +23,7 @@ const commands: Array<(program: Command) => void> = [
   registerProfileCommand,
   registerDriftCommand,
   registerDevCommand,
+  registerBenchCommand,
   registerSchemaCommand,
 ];
 

@@ -1,0 +1,273 @@
+/**
+ * Side-by-side reading of the results: every throughput against its ceiling and the two
+ * baselines, and the issue's targets, each met or missed by how much. Pure: it only reads the
+ * results, so the report and the unit tests see the same verdicts.
+ */
+import {
+  findResult,
+  type BacklogRun,
+  type InferenceRate,
+  type ScenarioId,
+  type ScenarioResult,
+} from './bench-results.js';
+import { ratio } from './statistics.js';
+
+/** One line of the throughput table. */
+export interface ThroughputRow {
+  /** What ran, e.g. `streamscore, fraud model`. */
+  readonly system: string;
+  readonly scenario: ScenarioId;
+  readonly run: BacklogRun;
+  /** The ceiling this line is measured against, if it has one. */
+  readonly ceiling?: { readonly name: string; readonly eventsPerSecond: number };
+  readonly toCeiling?: number;
+  /** This line's events/s divided by the naive baseline's, and by the Python peer's. */
+  readonly toNaive?: number;
+  readonly toPython?: number;
+}
+
+export function throughputRows(results: readonly ScenarioResult[]): ThroughputRow[] {
+  const kafka = findResult(results, 'kafka-ceiling')?.run;
+  const fraud = findResult(results, 'streamscore-fraud')?.run;
+  const heavy = findResult(results, 'heavy-model');
+  const naive = findResult(results, 'naive-baseline')?.run;
+  const python = findResult(results, 'python-peer')?.run;
+  const kafkaCeiling =
+    kafka === undefined
+      ? undefined
+      : { name: 'Kafka ceiling', eventsPerSecond: kafka.eventsPerSecond };
+  const rows: ThroughputRow[] = [];
+  const add = (
+    system: string,
+    scenario: ScenarioId,
+    run: BacklogRun | undefined,
+    ceiling: ThroughputRow['ceiling'],
+  ) => {
+    if (run === undefined) return;
+    rows.push({
+      system,
+      scenario,
+      run,
+      ceiling,
+      toCeiling: ratio(run.eventsPerSecond, ceiling?.eventsPerSecond),
+      toNaive: ratio(run.eventsPerSecond, naive?.eventsPerSecond),
+      toPython: ratio(run.eventsPerSecond, python?.eventsPerSecond),
+    });
+  };
+  add('Kafka ceiling: kafkajs passthrough, no decode, no model', 'kafka-ceiling', kafka, undefined);
+  add('streamscore, fraud model (in-thread)', 'streamscore-fraud', fraud, kafkaCeiling);
+  add('naive per-event kafkajs scorer', 'naive-baseline', naive, kafkaCeiling);
+  add('Python peer: confluent-kafka + onnxruntime', 'python-peer', python, kafkaCeiling);
+  const heavyCeiling = (rate: InferenceRate | undefined, label: string) =>
+    rate === undefined ? undefined : { name: label, eventsPerSecond: rate.rowsPerSecond };
+  add(
+    'streamscore, heavy MLP, in-thread',
+    'heavy-model',
+    heavy?.inThread,
+    heavyCeiling(heavy?.ceiling?.inThread, 'heavy session.run, in-thread'),
+  );
+  add(
+    'streamscore, heavy MLP, worker threads',
+    'heavy-model',
+    heavy?.workerThreads,
+    heavyCeiling(heavy?.ceiling?.workerThreads, 'heavy session.run, worker threads'),
+  );
+  const gpu = findResult(results, 'gpu');
+  add(
+    'streamscore, heavy MLP on CUDA',
+    'gpu',
+    gpu?.run,
+    heavyCeiling(gpu?.ceiling?.inThread, 'heavy session.run on CUDA'),
+  );
+  return rows;
+}
+
+export type TargetStatus = 'met' | 'missed' | 'not measured';
+
+export interface TargetOutcome {
+  /** The target as the issue states it. */
+  readonly target: string;
+  /** What was measured, in words and numbers. */
+  readonly actual: string;
+  readonly status: TargetStatus;
+  /** "met with 12 % to spare", "missed by 3.4 ms", or why it was not measured. */
+  readonly margin: string;
+}
+
+/** The issue's targets; thresholds are reported, never asserted. */
+export const TARGETS = {
+  fraudToKafkaCeiling: 0.8,
+  fraudToNaive: 10,
+  fraudToPython: 2,
+  heavyToInferenceCeiling: 0.8,
+  /** p99 at half the peak must stay within maxDelayMs plus this. */
+  latencyAllowanceMs: 10,
+  rssPeakBytes: 300 * 1024 * 1024,
+  /** RSS counts as flat while the late-run peak exceeds the early one by at most this share. */
+  rssGrowthShare: 0.1,
+} as const;
+
+export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutcome[] {
+  const kafka = findResult(results, 'kafka-ceiling')?.run;
+  const fraud = findResult(results, 'streamscore-fraud')?.run;
+  const naive = findResult(results, 'naive-baseline')?.run;
+  const python = findResult(results, 'python-peer')?.run;
+  const heavy = findResult(results, 'heavy-model');
+  const latency = findResult(results, 'latency');
+  const outcomes: TargetOutcome[] = [
+    atLeastRatio(
+      `streamscore fraud ≥ ${percent(TARGETS.fraudToKafkaCeiling)} of the Kafka ceiling`,
+      fraud?.eventsPerSecond,
+      kafka?.eventsPerSecond,
+      TARGETS.fraudToKafkaCeiling,
+      'of the Kafka ceiling',
+      percent,
+    ),
+    atLeastRatio(
+      `streamscore fraud ≥ ${TARGETS.fraudToNaive}× the naive baseline`,
+      fraud?.eventsPerSecond,
+      naive?.eventsPerSecond,
+      TARGETS.fraudToNaive,
+      'the naive baseline',
+      times,
+    ),
+    atLeastRatio(
+      `streamscore fraud ≥ ${TARGETS.fraudToPython}× the Python peer`,
+      fraud?.eventsPerSecond,
+      python?.eventsPerSecond,
+      TARGETS.fraudToPython,
+      'the Python peer',
+      times,
+    ),
+    atLeastRatio(
+      `heavy model in-thread ≥ ${percent(TARGETS.heavyToInferenceCeiling)} of its inference ceiling`,
+      heavy?.inThread?.eventsPerSecond,
+      heavy?.ceiling?.inThread.rowsPerSecond,
+      TARGETS.heavyToInferenceCeiling,
+      'of in-thread session.run',
+      percent,
+    ),
+    atLeastRatio(
+      `heavy model in worker threads ≥ ${percent(TARGETS.heavyToInferenceCeiling)} of its inference ceiling`,
+      heavy?.workerThreads?.eventsPerSecond,
+      heavy?.ceiling?.workerThreads.rowsPerSecond,
+      TARGETS.heavyToInferenceCeiling,
+      'of worker-thread session.run',
+      percent,
+    ),
+  ];
+
+  const settings = latency?.settings ?? [];
+  if (settings.length === 0) {
+    outcomes.push(
+      notMeasured(`p99 end-to-end at 50 % of peak ≤ maxDelayMs + ${TARGETS.latencyAllowanceMs} ms`),
+    );
+  }
+  for (const setting of settings) {
+    const target = `p99 end-to-end at 50 % of peak ≤ maxDelayMs + ${TARGETS.latencyAllowanceMs} ms (maxDelayMs ${setting.maxDelayMs})`;
+    const half = setting.loads.find((load) => load.loadShare === 0.5);
+    if (half === undefined || half.latency.count === 0) {
+      outcomes.push(notMeasured(target));
+      continue;
+    }
+    const bound = setting.maxDelayMs + TARGETS.latencyAllowanceMs;
+    outcomes.push(
+      atMost(target, `p99 ${ms(half.latency.p99Ms)}`, half.latency.p99Ms, bound, (value) =>
+        ms(value),
+      ),
+    );
+  }
+
+  const rss = fraud?.rss;
+  outcomes.push(
+    rss === undefined
+      ? notMeasured(`streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`)
+      : atMost(
+          `streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`,
+          `peak RSS ${mb(rss.peakBytes)} (fraud backlog)`,
+          rss.peakBytes,
+          TARGETS.rssPeakBytes,
+          mb,
+        ),
+  );
+  if (rss === undefined || fraud === undefined) {
+    outcomes.push(notMeasured('streamscore RSS flat across the backlog'));
+  } else {
+    const allowed = rss.earlyBytes * TARGETS.rssGrowthShare;
+    outcomes.push(
+      atMost(
+        `streamscore RSS flat across the backlog (late peak ≤ early peak + ${percent(TARGETS.rssGrowthShare)})`,
+        `${mb(rss.earlyBytes)} at 25–50 % → ${mb(rss.lateBytes)} at 75–100 % of ${fraud.outputRecords.toLocaleString('en-US')} events`,
+        rss.growthBytes,
+        allowed,
+        mb,
+      ),
+    );
+  }
+  return outcomes;
+}
+
+function atLeastRatio(
+  target: string,
+  value: number | undefined,
+  reference: number | undefined,
+  threshold: number,
+  against: string,
+  format: (value: number) => string,
+): TargetOutcome {
+  const measured = ratio(value, reference);
+  if (measured === undefined) return notMeasured(target);
+  const actual = `${format(measured)} ${against}`;
+  if (measured >= threshold) {
+    return {
+      target,
+      actual,
+      status: 'met',
+      margin: `met, ${percent(measured / threshold - 1)} above`,
+    };
+  }
+  return {
+    target,
+    actual,
+    status: 'missed',
+    margin: `missed by ${percent(1 - measured / threshold)} (${format(measured)} vs ${format(threshold)})`,
+  };
+}
+
+function atMost(
+  target: string,
+  actual: string,
+  value: number,
+  bound: number,
+  format: (value: number) => string,
+): TargetOutcome {
+  if (value <= bound) {
+    return { target, actual, status: 'met', margin: `met, ${format(bound - value)} to spare` };
+  }
+  return { target, actual, status: 'missed', margin: `missed by ${format(value - bound)}` };
+}
+
+function notMeasured(target: string): TargetOutcome {
+  return {
+    target,
+    actual: '—',
+    status: 'not measured',
+    margin: 'a scenario it needs did not run or failed',
+  };
+}
+
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(Math.abs(value) < 0.1 ? 1 : 0)} %`;
+}
+
+export function times(value: number): string {
+  return `${value.toFixed(value < 10 ? 2 : 1)}×`;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

@@ -1,0 +1,140 @@
+/**
+ * The real engine as the system under test: `node bin/streamscore.js run <topology>` in its own
+ * process, pointed at the bench's topics through the topology's environment variables, exactly
+ * as an operator runs it. Topology variants (another model, batching or inference mode) are
+ * written as files next to the bench's other scratch data.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { findFreePort } from '../devstack/index.js';
+import type { ExecutionProvider } from '../topology/index.js';
+import { startChild, type ChildUnderTest } from './child-process.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cliPath = join(repoRoot, 'bin', 'streamscore.js');
+
+/** The reference topology every streamscore scenario starts from. */
+export const referenceTopologyFile = join(repoRoot, 'topologies', 'fraud.yaml');
+
+export interface TopologyVariant {
+  /** Registry directory, absolute (the variant file lives elsewhere). */
+  readonly registryDir: string;
+  readonly modelName: string;
+  readonly maxDelayMs?: number;
+  readonly maxBatchSize?: number;
+  readonly inference?: {
+    readonly mode: 'in-thread' | 'worker-threads';
+    readonly workers?: number;
+    readonly intraOpThreads?: number;
+  };
+  readonly executionProviders?: readonly ExecutionProvider[];
+}
+
+/**
+ * Writes topologies/fraud.yaml with the variant's changes to `file`. Its `${VAR}` placeholders
+ * stay, so the same environment points it at the bench's topics.
+ */
+export async function writeTopologyVariant(file: string, variant: TopologyVariant): Promise<void> {
+  const document = parse(await readFile(referenceTopologyFile, 'utf8')) as {
+    model: Record<string, unknown>;
+    batching?: Record<string, unknown>;
+  };
+  document.model['registry'] = variant.registryDir;
+  document.model['name'] = variant.modelName;
+  if (variant.inference !== undefined) document.model['inference'] = { ...variant.inference };
+  if (variant.executionProviders !== undefined) {
+    document.model['executionProviders'] = [...variant.executionProviders];
+  }
+  document.batching = {
+    ...document.batching,
+    ...(variant.maxDelayMs === undefined ? {} : { maxDelayMs: variant.maxDelayMs }),
+    ...(variant.maxBatchSize === undefined ? {} : { maxBatchSize: variant.maxBatchSize }),
+  };
+  await writeFile(
+    file,
+    `# Written by streamscore bench from topologies/fraud.yaml.\n${stringify(document)}`,
+  );
+}
+
+export interface StreamscoreTopics {
+  readonly brokers: string;
+  readonly input: string;
+  readonly output: string;
+  readonly deadLetter: string;
+  readonly group: string;
+}
+
+export interface StreamscoreUnderTest extends ChildUnderTest {
+  readonly httpPort: number;
+  /** Polls /readyz until the group is joined and the model warm. */
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** Sum of a Prometheus series over its labels, from /metrics. */
+  metric(name: string): Promise<number | undefined>;
+  /** Mean events per inference batch so far (batch-size histogram sum / count). */
+  meanBatchSize(): Promise<number | undefined>;
+}
+
+export async function startStreamscore(
+  topologyFile: string,
+  topics: StreamscoreTopics,
+): Promise<StreamscoreUnderTest> {
+  const httpPort = await findFreePort();
+  const child = startChild(
+    process.execPath,
+    [cliPath, 'run', topologyFile, '--http-port', String(httpPort)],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: topics.brokers,
+        INPUT_TOPIC: topics.input,
+        OUTPUT_TOPIC: topics.output,
+        DLQ_TOPIC: topics.deadLetter,
+        CONSUMER_GROUP: topics.group,
+        METRICS_PORT: String(httpPort),
+      },
+    },
+  );
+  const base = `http://127.0.0.1:${httpPort}`;
+  const metric = async (name: string) =>
+    sumSeries(await (await fetch(`${base}/metrics`)).text(), name);
+  return {
+    ...child,
+    httpPort,
+    async waitReady(timeoutMs = 60_000) {
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline) {
+        if (child.hasExited()) {
+          throw new Error(`streamscore exited before it was ready:\n${child.outputTail()}`);
+        }
+        try {
+          if ((await fetch(`${base}/readyz`)).status === 200) return;
+        } catch {
+          // Not listening yet.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`streamscore not ready after ${timeoutMs} ms:\n${child.outputTail()}`);
+    },
+    metric,
+    async meanBatchSize() {
+      const sum = await metric('streamscore_batch_size_events_sum');
+      const count = await metric('streamscore_batch_size_events_count');
+      return sum === undefined || !count ? undefined : sum / count;
+    },
+  };
+}
+
+/** Sums the samples of one metric name (any labels) in Prometheus text format. */
+export function sumSeries(text: string, name: string): number | undefined {
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const next = line[name.length];
+    if (next !== ' ' && next !== '{') continue;
+    total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTargets, throughputRows } from '../../../src/bench/comparisons.js';
+import { backlogRun, sampleResults } from './bench-fixtures.js';
+
+describe('throughputRows', () => {
+  it('puts every contender next to its ceiling and both baselines', () => {
+    const rows = throughputRows(sampleResults());
+    const fraud = rows.find((row) => row.scenario === 'streamscore-fraud');
+    expect(fraud?.ceiling).toEqual({ name: 'Kafka ceiling', eventsPerSecond: 50_000 });
+    expect(fraud?.toCeiling).toBeCloseTo(0.9);
+    expect(fraud?.toNaive).toBeCloseTo(15);
+    expect(fraud?.toPython).toBeCloseTo(1.5);
+    const heavy = rows.filter((row) => row.scenario === 'heavy-model');
+    expect(heavy.map((row) => row.toCeiling)).toEqual([0.9, 0.5]);
+    expect(rows.find((row) => row.scenario === 'kafka-ceiling')?.toCeiling).toBeUndefined();
+  });
+
+  it('leaves out what did not run', () => {
+    const rows = throughputRows(
+      sampleResults().filter((result) => result.scenario === 'streamscore-fraud'),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.toCeiling).toBeUndefined();
+    expect(rows[0]?.toNaive).toBeUndefined();
+  });
+});
+
+describe('evaluateTargets', () => {
+  const byTarget = (results = sampleResults()) =>
+    new Map(evaluateTargets(results).map((outcome) => [outcome.target, outcome]));
+
+  it('says met or missed, and by how much', () => {
+    const outcomes = byTarget();
+    expect(outcomes.get('streamscore fraud ≥ 80 % of the Kafka ceiling')).toMatchObject({
+      status: 'met',
+      actual: '90 % of the Kafka ceiling',
+      margin: 'met, 13 % above',
+    });
+    expect(outcomes.get('streamscore fraud ≥ 10× the naive baseline')?.status).toBe('met');
+    expect(outcomes.get('streamscore fraud ≥ 2× the Python peer')).toMatchObject({
+      status: 'missed',
+      margin: 'missed by 25 % (1.50× vs 2.00×)',
+    });
+    expect(
+      outcomes.get('heavy model in worker threads ≥ 80 % of its inference ceiling'),
+    ).toMatchObject({ status: 'missed', margin: 'missed by 38 % (50 % vs 80 %)' });
+  });
+
+  it('holds p99 at half the peak to maxDelayMs + 10 ms, per setting', () => {
+    const outcomes = byTarget();
+    expect(
+      outcomes.get('p99 end-to-end at 50 % of peak ≤ maxDelayMs + 10 ms (maxDelayMs 5)'),
+    ).toMatchObject({ status: 'met', margin: 'met, 3.0 ms to spare' });
+    expect(
+      outcomes.get('p99 end-to-end at 50 % of peak ≤ maxDelayMs + 10 ms (maxDelayMs 20)'),
+    ).toMatchObject({ status: 'missed', margin: 'missed by 4.0 ms' });
+  });
+
+  it('checks the RSS ceiling and that RSS stays flat over the backlog', () => {
+    const mb = 1024 * 1024;
+    const results = sampleResults().map((result) =>
+      result.scenario === 'streamscore-fraud'
+        ? {
+            ...result,
+            run: backlogRun(45_000, {
+              rss: {
+                peakBytes: 320 * mb,
+                earlyBytes: 200 * mb,
+                lateBytes: 320 * mb,
+                growthBytes: 120 * mb,
+              },
+            }),
+          }
+        : result,
+    );
+    const outcomes = byTarget(results);
+    expect(outcomes.get('streamscore RSS ≤ 300 MB at peak')).toMatchObject({
+      status: 'missed',
+      margin: 'missed by 20 MB',
+    });
+    expect(
+      outcomes.get('streamscore RSS flat across the backlog (late peak ≤ early peak + 10 %)'),
+    ).toMatchObject({ status: 'missed', margin: 'missed by 100 MB' });
+  });
+
+  it('marks a target not measured when a scenario it needs is missing or failed', () => {
+    const results = sampleResults().map((result) =>
+      result.scenario === 'python-peer'
+        ? { ...result, status: 'failed' as const, reason: 'pip failed' }
+        : result,
+    );
+    expect(byTarget(results).get('streamscore fraud ≥ 2× the Python peer')?.status).toBe(
+      'not measured',
+    );
+    const none = evaluateTargets([]);
+    expect(none.every((outcome) => outcome.status === 'not measured')).toBe(true);
+    expect(none).toHaveLength(8);
+  });
+});

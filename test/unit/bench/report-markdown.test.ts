@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { renderBenchReport } from '../../../src/bench/report-markdown.js';
+import { sampleBench } from './bench-fixtures.js';
+
+describe('renderBenchReport', () => {
+  const report = renderBenchReport(sampleBench());
+
+  it('names the machine and every moving part’s version', () => {
+    expect(report).toContain(
+      '| Test CPU | 2 | 24.0 GiB | Linux 6 | v20.20.2 | 4.1.1 | 2.2.4 | 1.30.0 |',
+    );
+  });
+
+  it('gives each target its verdict', () => {
+    expect(report).toContain(
+      '| streamscore fraud ≥ 2× the Python peer | 1.50× the Python peer | ❌ missed by 25 % (1.50× vs 2.00×) |',
+    );
+    expect(report).toContain('✅ met, 13 % above');
+  });
+
+  it('tabulates throughput against ceilings and baselines', () => {
+    expect(report).toMatch(
+      /\| streamscore, fraud model \(in-thread\) \| 45,000 \| 90 % of Kafka ceiling \| 15\.0× \| 1\.50× \| 1\.00 \|/,
+    );
+    expect(report).toContain('| fraud@1 | cpu | worker-threads | 2 × 1 | 256 | 600,000 |');
+  });
+
+  it('lists latency per setting and load, and what was skipped', () => {
+    expect(report).toContain(
+      '| 5 | 50 % | 22,500 | 22,400 | 6.0 ms | 12 ms | 20 ms | 30 ms | 1,000 |',
+    );
+    expect(report).toContain('| GPU | skipped | no NVIDIA GPU on this machine |');
+  });
+
+  it('escapes pipes inside cells', () => {
+    const results = sampleBench().results.map((result) =>
+      result.scenario === 'gpu' ? { ...result, reason: 'a | b' } : result,
+    );
+    expect(renderBenchReport(sampleBench(results))).toContain('| GPU | skipped | a \\| b |');
+  });
+
+  it('marks a quick run so that it cannot pass for the benchmark', () => {
+    expect(report).not.toContain('Quick run');
+    expect(renderBenchReport(sampleBench(undefined, true))).toContain('**Quick run**');
+  });
+});
