@@ -33,6 +33,7 @@ import type { Logger } from '../observability/index.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 import { createOffsetWatermark, type TopicPartitionOffset } from './offset-watermark.js';
+import { createOrderedOutbox, type OrderedOutbox } from './ordered-outbox.js';
 
 /** One accepted event on its way through the batcher. */
 interface PendingEvent {
@@ -67,6 +68,15 @@ export interface ScoringPipeline {
 }
 
 const SEND_RETRY_MAX_MS = 5_000;
+/**
+ * Scored batches that are ready together go out in one produce request up to this size: below
+ * the broker's default message.max.bytes (1 MiB), which bounds each partition's record batch,
+ * and small enough that kafkajs's grouping of a request's records by partition, which costs
+ * the square of the records per partition, stays negligible.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+/** Per-record framing plus streamscore's provenance headers, as counted towards MAX_SEND_BYTES. */
+const RECORD_OVERHEAD_BYTES = 160;
 
 export function createScoringPipeline(options: ScoringPipelineOptions): ScoringPipeline {
   const { topology, session, logger, registry } = options;
@@ -110,7 +120,6 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   let joined = false;
   let stopping = false;
   let paused = false;
-  let sendTail: Promise<void> = Promise.resolve();
   let deadLetterTail: Promise<void> = Promise.resolve();
   let deadLettersInFlight = 0;
   let commitTimer: NodeJS.Timeout | undefined;
@@ -124,13 +133,9 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     maxQueuedEvents: topology.batching.maxQueuedEvents,
     onBatch: (batch) => {
       metrics.batchSize.observe(labels, batch.size);
-      // Inference starts now (a worker pool runs several batches at once); sends stay in
+      // Inference starts now (a worker pool runs several batches at once); the outbox sends in
       // dispatch order, which keeps each partition's outputs in input order.
-      const scoring = scoreBatch(batch);
-      sendTail = sendTail.then(async () => {
-        const messages = await scoring;
-        if (messages !== undefined) await sendScored(batch, messages);
-      });
+      outbox.push(batch, scoreBatch(batch));
     },
     onDrain: () => {
       if (!paused || stopping) return;
@@ -185,10 +190,9 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       score.model = options.model.name;
       score.version = options.model.version;
       score.scoredAt = scoredAt;
-      event[scoreField] = score;
       messages[i] = {
         key: message.key,
-        value: codec.encode(event),
+        value: codec.encodeWithField(message.value as Buffer, event, scoreField, score),
         partition: partition % outputPartitions,
         headers: {
           [HEADERS.sourceTopic]: inputTopic,
@@ -201,15 +205,26 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     return messages;
   }
 
-  async function sendScored(batch: Batch<PendingEvent>, messages: Message[]): Promise<void> {
-    await sendUntilAcknowledged(topology.output.topic, messages);
+  const outbox: OrderedOutbox<Batch<PendingEvent>, Message> = createOrderedOutbox({
+    send: (messages) => sendUntilAcknowledged(topology.output.topic, messages),
+    onSent: completeScored,
+    recordBytes: (message) =>
+      (message.value as Buffer).length +
+      ((message.key as Buffer | null)?.length ?? 0) +
+      RECORD_OVERHEAD_BYTES,
+    maxRequestBytes: MAX_SEND_BYTES,
+  });
+
+  function completeScored(batches: Batch<PendingEvent>[]): void {
     const ackedAt = Date.now();
-    for (const { partition, message } of batch.items) {
-      watermark.complete(inputTopic, partition, Number(message.offset));
-      metrics.endToEndSeconds.observe(labels, (ackedAt - Number(message.timestamp)) / 1000);
+    for (const batch of batches) {
+      for (const { partition, message } of batch.items) {
+        watermark.complete(inputTopic, partition, Number(message.offset));
+        metrics.endToEndSeconds.observe(labels, (ackedAt - Number(message.timestamp)) / 1000);
+      }
+      metrics.eventsScored.inc({ ...labels, model: options.model.name }, batch.size);
+      batcher.release(batch);
     }
-    metrics.eventsScored.inc({ ...labels, model: options.model.name }, batch.size);
-    batcher.release(batch);
     metrics.queueDepth.set(labels, batcher.queuedEvents());
   }
 
@@ -460,9 +475,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       consumer.pause([{ topic: inputTopic }]);
       batcher.flush();
       // Drain: wait for every accepted event to be acknowledged, until the deadline.
-      while ((batcher.queuedEvents() > 0 || deadLettersInFlight > 0) && !stopDeadlinePassed()) {
+      while (
+        (batcher.queuedEvents() > 0 || deadLettersInFlight > 0) &&
+        outbox.halted() === undefined &&
+        !stopDeadlinePassed()
+      ) {
         await Promise.race([
-          Promise.all([sendTail, deadLetterTail]),
+          Promise.all([outbox.idle(), deadLetterTail]),
           new Promise((resolve) => setTimeout(resolve, 50)),
         ]);
       }

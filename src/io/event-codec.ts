@@ -8,9 +8,23 @@ export interface EventCodec {
   /** Throws on bytes that are not a valid event; the message says why. */
   decode(bytes: Buffer): unknown;
   encode(event: unknown): Buffer;
+  /**
+   * Encodes a decoded event with one top-level field set to `value`. `source` holds the bytes
+   * the event was decoded from, which a codec may reuse instead of encoding the event again.
+   */
+  encodeWithField(
+    source: Buffer,
+    event: Record<string, unknown>,
+    field: string,
+    value: unknown,
+  ): Buffer;
 }
 
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACE = 0x7b;
+
 export function createJsonCodec(): EventCodec {
+  const encode = (event: unknown) => Buffer.from(JSON.stringify(event), 'utf8');
   return {
     format: 'json',
     decode(bytes) {
@@ -22,8 +36,28 @@ export function createJsonCodec(): EventCodec {
       }
       return event;
     },
-    encode(event) {
-      return Buffer.from(JSON.stringify(event), 'utf8');
+    encode,
+    encodeWithField(source, event, field, value) {
+      // Re-serialising the whole event costs more than everything else we do to it; the
+      // source bytes already are the event, so the field is appended before the closing brace.
+      // A field the event already has must be replaced, not duplicated: encode it whole then.
+      if (Object.hasOwn(event, field)) return encode({ ...event, [field]: value });
+      const close = lastNonSpace(source, source.length - 1);
+      if (source[close] !== CLOSE_BRACE) return encode({ ...event, [field]: value });
+      const empty = source[lastNonSpace(source, close - 1)] === OPEN_BRACE;
+      const member = `${empty ? '' : ','}${JSON.stringify(field)}:${JSON.stringify(value)}}`;
+      return Buffer.concat([source.subarray(0, close), Buffer.from(member, 'utf8')]);
     },
   };
+}
+
+/** Index of the last byte at or before `from` that is not JSON whitespace (-1 if none). */
+function lastNonSpace(bytes: Buffer, from: number): number {
+  let index = from;
+  while (index >= 0) {
+    const byte = bytes[index];
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) break;
+    index--;
+  }
+  return index;
 }

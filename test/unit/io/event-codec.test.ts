@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createJsonCodec } from '../../../src/io/index.js';
+
+const codec = createJsonCodec();
+const score = { probability: 0.25, label: 0, model: 'fraud', version: 1 };
+
+function withField(text: string, field = 'fraud', value: unknown = score) {
+  const source = Buffer.from(text, 'utf8');
+  const event = codec.decode(source) as Record<string, unknown>;
+  return codec.encodeWithField(source, event, field, value).toString('utf8');
+}
+
+describe('JSON codec: an event with a field added', () => {
+  it('appends the field to the source bytes, keeping them as they were', () => {
+    const text = '{"amount": 12.50, "country":"Z\\u00fcrich", "n": 1.0}';
+    const encoded = withField(text);
+    expect(encoded).toBe(
+      `{"amount": 12.50, "country":"Z\\u00fcrich", "n": 1.0,"fraud":${JSON.stringify(score)}}`,
+    );
+    expect(JSON.parse(encoded)).toEqual({ amount: 12.5, country: 'Zürich', n: 1, fraud: score });
+  });
+
+  it('handles trailing whitespace and an empty object', () => {
+    expect(JSON.parse(withField('{"a":1}\r\n\t '))).toEqual({ a: 1, fraud: score });
+    expect(withField(' { } \n')).toBe(` { "fraud":${JSON.stringify(score)}}`);
+  });
+
+  it('replaces a field the event already has instead of writing it twice', () => {
+    const encoded = withField('{"fraud":"old","a":1}');
+    expect(encoded.match(/"fraud":/g)).toHaveLength(1);
+    expect(JSON.parse(encoded)).toEqual({ fraud: score, a: 1 });
+  });
+
+  it('escapes the field name', () => {
+    expect(JSON.parse(withField('{"a":1}', 'we"ird', 2))).toEqual({ a: 1, 'we"ird': 2 });
+  });
+
+  it('rejects what is not a JSON object', () => {
+    expect(() => codec.decode(Buffer.from('[1]'))).toThrow('expected a JSON object, got an array');
+    expect(() => codec.decode(Buffer.from('{"a":'))).toThrow();
+  });
+});
