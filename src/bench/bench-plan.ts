@@ -23,6 +23,8 @@ export interface BenchPlan {
   readonly heavyCapSeconds: number;
   readonly naiveCapSeconds: number;
   readonly pythonCapSeconds: number;
+  /** Each run of the settings sweep, measured on the part of the backlog it gets through. */
+  readonly settingsCapSeconds: number;
   /** Latency at load: shares of the measured peak, each held this long, after a warm-up. */
   readonly latencyLoadShares: readonly number[];
   readonly latencyPhaseSeconds: number;
@@ -48,6 +50,7 @@ export function createBenchPlan(quick: boolean): BenchPlan {
         heavyCapSeconds: 8,
         naiveCapSeconds: 8,
         pythonCapSeconds: 10,
+        settingsCapSeconds: 5,
         latencyPhaseSeconds: 4,
         latencyWarmupSeconds: 1,
       }
@@ -61,6 +64,7 @@ export function createBenchPlan(quick: boolean): BenchPlan {
         heavyCapSeconds: 40,
         naiveCapSeconds: 30,
         pythonCapSeconds: 45,
+        settingsCapSeconds: 30,
         latencyPhaseSeconds: 15,
         latencyWarmupSeconds: 3,
       };

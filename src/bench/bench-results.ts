@@ -12,6 +12,7 @@ export const SCENARIO_IDS = [
   'latency',
   'naive-baseline',
   'python-peer',
+  'settings',
   'gpu',
 ] as const;
 
@@ -143,6 +144,16 @@ export interface PythonPeerResult extends ResultBase {
   };
 }
 
+export interface SettingsSweepResult extends ResultBase {
+  readonly scenario: 'settings';
+  /** The first run is the shipped topology; each later one changes one setting. */
+  readonly runs?: readonly {
+    readonly label: string;
+    readonly change: string;
+    readonly run: BacklogRun;
+  }[];
+}
+
 export interface GpuResult extends ResultBase {
   readonly scenario: 'gpu';
   /** The heavy model's session.run ceiling on the CUDA execution provider. */
@@ -160,6 +171,7 @@ export type ScenarioResult =
   | LatencyResult
   | NaiveBaselineResult
   | PythonPeerResult
+  | SettingsSweepResult
   | GpuResult;
 
 /** The result of one scenario, looked up by id with its precise type. */

@@ -200,6 +200,37 @@ export function renderBenchReport(bench: BenchResults): string {
     );
   }
 
+  const sweep = findResult(results, 'settings');
+  const shipped = sweep?.runs?.[0];
+  if (sweep?.runs && shipped) {
+    lines.push('## Settings sweep', '');
+    lines.push(
+      'streamscore on the fraud backlog with one setting changed at a time, each run time-capped; ' +
+        '"vs shipped" compares events/s with the shipped topology in the same sweep.',
+      '',
+    );
+    table(
+      [
+        'change',
+        'events/s',
+        'vs shipped',
+        'CPU cores',
+        'CPU s per M events',
+        'mean batch',
+        'RSS peak',
+      ],
+      sweep.runs.map(({ change, run }) => [
+        change,
+        rate(run.eventsPerSecond),
+        times(run.eventsPerSecond / shipped.run.eventsPerSecond),
+        optional(run.cpuCores, (value) => value.toFixed(2)),
+        optional(run.cpuSecondsPerMillionEvents, (value) => value.toFixed(1)),
+        optional(run.meanBatchSize, (value) => value.toFixed(1)),
+        optional(run.rss?.peakBytes, mb),
+      ]),
+    );
+  }
+
   const notOk = results.filter((result) => result.status !== 'ok');
   if (notOk.length > 0) {
     lines.push('## Skipped or failed', '');

@@ -33,6 +33,11 @@ export function describeResult(result: ScenarioResult): string[] {
         ),
         took,
       ];
+    case 'settings':
+      return [
+        ...(result.runs ?? []).map(({ change, run }) => `${change}: ${describeRun(run)}`),
+        took,
+      ];
     case 'gpu':
       return [
         ...(result.ceiling === undefined ? [] : [describeCeiling(result.ceiling)]),

@@ -7,6 +7,7 @@ import { latencyScenario } from './latency.js';
 import { naiveBaselineScenario } from './naive-baseline.js';
 import { pythonPeerScenario } from './python-peer.js';
 import type { Scenario } from './scenario.js';
+import { settingsSweepScenario } from './settings-sweep.js';
 import { streamscoreFraudScenario } from './streamscore-fraud.js';
 
 /** Every scenario by id; `--scenarios` picks from these, and they run in SCENARIO_IDS order. */
@@ -18,6 +19,7 @@ export const SCENARIOS: { readonly [Id in ScenarioId]: Scenario<Id> } = {
   latency: latencyScenario,
   'naive-baseline': naiveBaselineScenario,
   'python-peer': pythonPeerScenario,
+  settings: settingsSweepScenario,
   gpu: gpuScenario,
 };
 

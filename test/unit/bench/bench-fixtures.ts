@@ -124,6 +124,19 @@ export function sampleResults(): ScenarioResult[] {
     },
     {
       ...base,
+      scenario: 'settings',
+      title: 'Settings sweep',
+      runs: [
+        { label: 'shipped', change: 'none', run: backlogRun(40_000) },
+        {
+          label: 'batch-64',
+          change: 'maxBatchSize 64',
+          run: backlogRun(30_000, { meanBatchSize: 64 }),
+        },
+      ],
+    },
+    {
+      ...base,
       scenario: 'gpu',
       title: 'GPU',
       status: 'skipped',

@@ -36,7 +36,7 @@ describe('writeBenchOutputs', () => {
     expect(files).toContain('2026-11-23-streamscore-fraud.json');
     expect(files).toContain('2026-11-23-summary.json');
     expect(files).toContain('REPORT.md');
-    expect(files).toHaveLength(10);
+    expect(files).toHaveLength(11);
     const fraud = JSON.parse(
       await readFile(join(dir, '2026-11-23-streamscore-fraud.json'), 'utf8'),
     ) as { result: { scenario: string }; comparisons: Array<{ toNaive: number }> };

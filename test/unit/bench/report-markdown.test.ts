@@ -32,6 +32,11 @@ describe('renderBenchReport', () => {
     expect(report).toContain('| GPU | skipped | no NVIDIA GPU on this machine |');
   });
 
+  it('compares each setting of the sweep with the shipped topology', () => {
+    expect(report).toContain('| none | 40,000 | 1.00× | 1.00 | 25.0 | — | 200 MB |');
+    expect(report).toContain('| maxBatchSize 64 | 30,000 | 0.75× | 1.00 | 33.3 | 64.0 | 200 MB |');
+  });
+
   it('escapes pipes inside cells', () => {
     const results = sampleBench().results.map((result) =>
       result.scenario === 'gpu' ? { ...result, reason: 'a | b' } : result,

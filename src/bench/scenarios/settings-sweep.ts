@@ -1,0 +1,47 @@
+import { runStreamscoreOnBacklog } from './backlog-contenders.js';
+import { WORKER_SETTINGS } from './inference-ceiling.js';
+import type { Scenario } from './scenario.js';
+import type { TopologyVariant } from '../streamscore-under-test.js';
+
+/**
+ * The settings a user can turn, each tried alone against the shipped topology: batch size
+ * either side of the default, and inference in worker threads instead of in-thread.
+ */
+const SWEEP: readonly {
+  readonly label: string;
+  readonly change: string;
+  readonly variant: Omit<TopologyVariant, 'registryDir' | 'modelName'>;
+}[] = [
+  { label: 'shipped', change: 'none (topologies/fraud.yaml)', variant: {} },
+  { label: 'batch-64', change: 'maxBatchSize 64', variant: { maxBatchSize: 64 } },
+  { label: 'batch-1024', change: 'maxBatchSize 1024', variant: { maxBatchSize: 1024 } },
+  {
+    label: 'worker-threads',
+    change: `inference in worker threads (${WORKER_SETTINGS.workers} × ${WORKER_SETTINGS.intraOpThreads})`,
+    variant: { inference: { mode: 'worker-threads', ...WORKER_SETTINGS } },
+  },
+];
+
+export const settingsSweepScenario: Scenario<'settings'> = {
+  id: 'settings',
+  title: 'Settings sweep (fraud model)',
+  method:
+    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, inference in worker threads). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
+  async run(context) {
+    const { referenceTopology: topology } = context;
+    const runs = [];
+    for (const { label, change, variant } of SWEEP) {
+      const run = await runStreamscoreOnBacklog(context, {
+        label: `settings-${label}`,
+        variant: {
+          registryDir: topology.model.registryDir,
+          modelName: topology.model.name,
+          ...variant,
+        },
+        capSeconds: context.plan.settingsCapSeconds,
+      });
+      runs.push({ label, change, run });
+    }
+    return { runs };
+  },
+};
