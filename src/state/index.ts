@@ -2,6 +2,9 @@ export {
   createMemoryWindowCountStore,
   createRedisWindowCountStore,
   type CountUpdate,
+  type CountUpdateOutcome,
+  type CountUpdateResult,
+  type MemoryWindowCountStoreOptions,
   type RedisWindowCountStoreOptions,
   type WindowCountStore,
 } from './window-count-store.js';
