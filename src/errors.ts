@@ -18,7 +18,13 @@ export type ErrorCode =
   /** A drift reference profile is unreadable, invalid, or built for another feature spec or model. */
   | 'PROFILE_INVALID'
   /** An offline data file (JSON Lines) is missing or unreadable. */
-  | 'DATA_INVALID';
+  | 'DATA_INVALID'
+  /** A record on the scored topic the drift side stream cannot read (no value, not JSON). */
+  | 'SCORED_RECORD_INVALID'
+  /** The drift state store (Redis) failed or could not be reached; retried. */
+  | 'STATE_UNAVAILABLE'
+  /** Drift counters in the state store do not fit the reference profile they are keyed by. */
+  | 'STATE_INVALID';
 
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 

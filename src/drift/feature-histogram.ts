@@ -265,11 +265,20 @@ function mergeUnseen(
 ): Map<string, number> {
   const merged = new Map(a);
   for (const [value, count] of b) merged.set(value, (merged.get(value) ?? 0) + count);
-  if (merged.size <= UNSEEN_VALUES_CAPACITY) return merged;
-  const counts = [...merged.values()].sort((x, y) => y - x);
+  return boundUnseenValues(merged);
+}
+
+/**
+ * Cuts summed Misra–Gries counters back to capacity: subtract the (capacity + 1)-th largest
+ * counter and keep the positive ones. Counters summed from any number of summaries and then
+ * bounded keep the guarantee (every value above 1/(capacity + 1) of the events is listed).
+ */
+export function boundUnseenValues(counters: Map<string, number>): Map<string, number> {
+  if (counters.size <= UNSEEN_VALUES_CAPACITY) return counters;
+  const counts = [...counters.values()].sort((x, y) => y - x);
   const cut = counts[UNSEEN_VALUES_CAPACITY] as number;
   const kept = new Map<string, number>();
-  for (const [value, count] of merged) if (count > cut) kept.set(value, count - cut);
+  for (const [value, count] of counters) if (count > cut) kept.set(value, count - cut);
   return kept;
 }
 

@@ -34,6 +34,18 @@ export {
 } from './drift-report.js';
 export { formatDriftReportTable } from './drift-report-table.js';
 export {
+  createDriftWindowAccumulator,
+  driftWindowKey,
+  mergeCountUpdates,
+  referenceBinningId,
+  scoredEventSubjects,
+  windowsStartingIn,
+  type DriftWindowAccumulator,
+  type DriftWindowAccumulatorOptions,
+  type DriftWindowing,
+  type LiveReferenceProfile,
+} from './drift-window-accumulator.js';
+export {
   DEFAULT_DRIFT_THRESHOLDS,
   MIN_EVENTS_HARD_FLOOR,
   resolveDriftThresholds,
@@ -55,6 +67,7 @@ export {
 } from './drift-verdict.js';
 export {
   addRawValue,
+  boundUnseenValues,
   compileBinning,
   createFeatureHistogram,
   featureHistogramFromJson,
@@ -71,6 +84,14 @@ export {
   type FeatureHistogramJson,
   type RawValue,
 } from './feature-histogram.js';
+export {
+  addCounters,
+  addHistogramCounters,
+  createHistogramCounterLayout,
+  histogramsFromCounters,
+  UNSEEN_VALUE_MAX_LENGTH,
+  type HistogramCounterLayout,
+} from './histogram-counters.js';
 export { chiSquareSurvival, logGamma, regularizedUpperGamma } from './incomplete-gamma.js';
 export {
   readJsonlDataset,
@@ -99,6 +120,7 @@ export {
 } from './profile-calibration.js';
 export {
   createRawFeatureReader,
+  createScoredOutputReader,
   featureSubjects,
   LABEL_SUBJECT,
   labelSubject,

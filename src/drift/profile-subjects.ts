@@ -13,7 +13,7 @@
  * Absent or null → `null`; NaN or a value of the wrong type (text where a number belongs, an
  * object where a category belongs, an unparsable timestamp) → `NaN`; ±Infinity stays itself.
  */
-import { parseFieldPath, readFieldPath } from '../features/index.js';
+import { parseFieldPath, readFieldPath, type FieldPath } from '../features/index.js';
 import type { FeatureSpec } from '../topology/index.js';
 import type { RawValue } from './feature-histogram.js';
 import type { SubjectSource } from './drift-verdict.js';
@@ -64,15 +64,31 @@ export function createRawFeatureReader(features: readonly FeatureSpec[]): RawFea
   };
 }
 
+/**
+ * Reads model outputs (score, label) back from scored events, by the fields the topology writes
+ * them to (`fraud.probability`), as numbers under the same rule as `number` features. Live drift
+ * reads them this way; the profile got the same values straight from the model.
+ */
+export function createScoredOutputReader(fields: readonly string[]): RawFeatureReader {
+  const paths = fields.map(parseFieldPath);
+  const count = paths.length;
+  return (event, out, offset) => {
+    for (let i = 0; i < count; i++) {
+      out[offset + i] = rawNumber(readFieldPath(event, paths[i] as FieldPath));
+    }
+  };
+}
+
+function rawNumber(raw: unknown): RawValue {
+  if (raw === undefined || raw === null) return null;
+  return typeof raw === 'number' ? raw : Number.NaN;
+}
+
 function compileRawReader(feature: FeatureSpec): (event: unknown) => RawValue {
   const path = parseFieldPath(feature.path);
   switch (feature.type) {
     case 'number':
-      return (event) => {
-        const raw = readFieldPath(event, path);
-        if (raw === undefined || raw === null) return null;
-        return typeof raw === 'number' ? raw : Number.NaN;
-      };
+      return (event) => rawNumber(readFieldPath(event, path));
     case 'timestamp': {
       const derive = timestampDerivation(feature.derive);
       return (event) => {
