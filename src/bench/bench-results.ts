@@ -99,6 +99,8 @@ interface ResultBase {
 export interface KafkaCeilingResult extends ResultBase {
   readonly scenario: 'kafka-ceiling';
   readonly run?: BacklogRun;
+  /** The same passthrough writing records shaped like streamscore's output. */
+  readonly scoredShapeRun?: BacklogRun;
 }
 
 export interface InferenceCeilingResult extends ResultBase {

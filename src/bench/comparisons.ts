@@ -55,6 +55,12 @@ export function throughputRows(results: readonly ScenarioResult[]): ThroughputRo
     });
   };
   add('Kafka ceiling: kafkajs passthrough, no decode, no model', 'kafka-ceiling', kafka, undefined);
+  add(
+    "kafkajs passthrough writing streamscore's output shape (score appended, headers), no decode, no model",
+    'kafka-ceiling',
+    findResult(results, 'kafka-ceiling')?.scoredShapeRun,
+    kafkaCeiling,
+  );
   add('streamscore, fraud model (in-thread)', 'streamscore-fraud', fraud, kafkaCeiling);
   add('naive per-event kafkajs scorer', 'naive-baseline', naive, kafkaCeiling);
   add('Python peer: confluent-kafka + onnxruntime', 'python-peer', python, kafkaCeiling);

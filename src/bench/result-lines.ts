@@ -8,6 +8,13 @@ export function describeResult(result: ScenarioResult): string[] {
     return [`${result.status}: ${firstLine(result.reason ?? '')} ${took}`];
   switch (result.scenario) {
     case 'kafka-ceiling':
+      return [
+        ...(result.run === undefined ? [] : [describeRun(result.run)]),
+        ...(result.scoredShapeRun === undefined
+          ? []
+          : [`with streamscore's output shape: ${describeRun(result.scoredShapeRun)}`]),
+        took,
+      ];
     case 'streamscore-fraud':
     case 'naive-baseline':
     case 'python-peer':

@@ -1,12 +1,21 @@
-import type { Command } from 'commander';
-import { createScoringService } from '../engine/index.js';
+import { Option, type Command } from 'commander';
+import { createScoringService, type ServicePart } from '../engine/index.js';
+import { StreamscoreError } from '../errors.js';
 import { createLogger } from '../observability/index.js';
 import { loadTopology } from '../topology/index.js';
+
+interface RunOptions {
+  httpPort?: number;
+  stopTimeoutMs: number;
+  only?: ServicePart;
+}
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('Score the topology’s input topic until SIGTERM/SIGINT')
+    .description(
+      'Score the topology’s input topic, and run its drift side stream if enabled, until SIGTERM/SIGINT',
+    )
     .argument('<topology>', 'topology file')
     .option(
       '--http-port <port>',
@@ -19,12 +28,30 @@ export function registerRunCommand(program: Command): void {
       Number,
       30_000,
     )
-    .action(async (file: string, options: { httpPort?: number; stopTimeoutMs: number }) => {
+    .addOption(
+      new Option(
+        '--only <part>',
+        'run only scoring, or only the drift side stream (default: scoring, plus drift when drift.enabled)',
+      ).choices(['scoring', 'drift']),
+    )
+    .action(async (file: string, options: RunOptions) => {
       const topology = await loadTopology(file);
+      if (options.only === 'drift' && !topology.drift.enabled) {
+        throw new StreamscoreError(
+          'TOPOLOGY_INVALID',
+          `${file}: drift.enabled is false; set it to true to run --only drift`,
+          { context: { file, path: 'drift.enabled' } },
+        );
+      }
       const logger = createLogger({ level: topology.observability.logLevel }).child({
         topology: topology.name,
       });
-      const service = createScoringService({ topology, logger, httpPort: options.httpPort });
+      const service = createScoringService({
+        topology,
+        logger,
+        httpPort: options.httpPort,
+        ...(options.only === undefined ? {} : { parts: [options.only] }),
+      });
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

@@ -34,6 +34,12 @@ export {
 } from './drift-report.js';
 export { formatDriftReportTable } from './drift-report-table.js';
 export {
+  createDriftConsumer,
+  driftGroupId,
+  type DriftConsumer,
+  type DriftConsumerOptions,
+} from './drift-consumer.js';
+export {
   createDriftWindowAccumulator,
   driftWindowKey,
   mergeCountUpdates,

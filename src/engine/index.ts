@@ -1,4 +1,10 @@
 export {
+  createDriftService,
+  DRIFT_WINDOW_RETENTION_SECONDS,
+  type DriftService,
+  type DriftServiceOptions,
+} from './drift-service.js';
+export {
   createOffsetWatermark,
   type OffsetWatermark,
   type TopicPartitionOffset,
@@ -12,4 +18,5 @@ export {
   createScoringService,
   type ScoringService,
   type ScoringServiceOptions,
+  type ServicePart,
 } from './scoring-service.js';

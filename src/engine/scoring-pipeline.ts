@@ -18,7 +18,6 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { StreamscoreError } from '../errors.js';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
 import { createFeatureExtractor, type FeatureError } from '../features/index.js';
 import type { ModelOutputs, ModelSession } from '../inference/index.js';
@@ -26,6 +25,7 @@ import {
   createJsonCodec,
   createKafkaClient,
   HEADERS,
+  requireTopics,
   type DeadLetterReason,
   type EventCodec,
 } from '../io/index.js';
@@ -198,6 +198,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
           [HEADERS.sourceTopic]: inputTopic,
           [HEADERS.sourcePartition]: String(partition),
           [HEADERS.sourceOffset]: message.offset,
+          [HEADERS.sourceTimestamp]: message.timestamp,
           [HEADERS.modelVersion]: modelLabel,
         },
       };
@@ -410,16 +411,11 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const wanted = [inputTopic, topology.output.topic, topology.deadLetter.topic];
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        throw new StreamscoreError(
-          'TOPIC_MISSING',
-          `topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found on ${topology.kafka.brokers.join(',')} (create ${missing.length > 1 ? 'them' : 'it'} first; streamscore does not auto-create topics)`,
-          { context: { topics: missing.join(',') } },
-        );
-      }
+      await requireTopics(
+        admin,
+        [inputTopic, topology.output.topic, topology.deadLetter.topic],
+        topology.kafka.brokers,
+      );
       const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
       return metadata.topics[0]?.partitions.length ?? 1;
     } finally {

@@ -1,6 +1,8 @@
 /**
  * The one place that knows every concrete part: it turns a loaded topology into a running
- * scoring service (model session, pipeline, admin HTTP server) and stops them in reverse order.
+ * service (admin HTTP server, the drift side stream when enabled, model session and scoring
+ * pipeline) and stops them in reverse order: scoring first, so its last outputs are written
+ * before the drift consumer flushes its counts and leaves.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createFeatureExtractor } from '../features/index.js';
@@ -13,26 +15,39 @@ import {
 } from '../inference/index.js';
 import { createAdminServer, type Logger } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
+import { createDriftService, type DriftService } from './drift-service.js';
 import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
+
+/** What a process runs: scoring, the drift side stream, or both. */
+export type ServicePart = 'scoring' | 'drift';
 
 export interface ScoringServiceOptions {
   readonly topology: Topology;
   readonly logger: Logger;
   /** Overrides `observability.httpPort` (0 picks a free port). */
   readonly httpPort?: number;
+  /** Default: scoring, plus drift when the topology has `drift.enabled`. */
+  readonly parts?: readonly ServicePart[];
 }
 
 export interface ScoringService {
   /** The Prometheus registry behind /metrics. */
   readonly registry: Registry;
+  /** The drift side stream, when this service runs it. */
+  readonly drift: DriftService | undefined;
   start(): Promise<{ httpPort: number }>;
   stop(deadlineMs?: number): Promise<void>;
 }
 
 export function createScoringService(options: ScoringServiceOptions): ScoringService {
   const { topology, logger } = options;
+  const parts = options.parts ?? ['scoring', ...(topology.drift.enabled ? ['drift' as const] : [])];
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'streamscore_process_' });
+  const scoring = parts.includes('scoring');
+  const drift = parts.includes('drift')
+    ? createDriftService({ topology, logger, registry })
+    : undefined;
   let session: ModelSession | undefined;
   let pipeline: ScoringPipeline | undefined;
   let warm = false;
@@ -40,6 +55,8 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     port: options.httpPort ?? topology.observability.httpPort,
     registry,
     notReadyReason: () => {
+      const driftReason = drift?.notReadyReason();
+      if (driftReason !== undefined || !scoring) return driftReason;
       if (!warm) return 'model warming up';
       return pipeline === undefined ? 'starting' : pipeline.notReadyReason();
     },
@@ -48,8 +65,11 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
 
   return {
     registry,
+    drift,
     async start() {
       const { port } = await admin.start();
+      await drift?.start();
+      if (!scoring) return { httpPort: port };
       const model = await resolveModel(
         topology.model.registryDir,
         topology.model.name,
@@ -87,8 +107,10 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     },
     stop(deadlineMs = 30_000) {
       stopped ??= (async () => {
+        const deadline = performance.now() + deadlineMs;
         await pipeline?.stop(deadlineMs);
         await session?.release();
+        await drift?.stop(Math.max(1_000, deadline - performance.now()));
         await admin.stop();
       })();
       return stopped;

@@ -6,6 +6,8 @@ export const HEADERS = {
   sourceTopic: 'streamscore.source.topic',
   sourcePartition: 'streamscore.source.partition',
   sourceOffset: 'streamscore.source.offset',
+  /** On scored outputs: the input record's Kafka timestamp (epoch ms), the event time drift windows use. */
+  sourceTimestamp: 'streamscore.source.timestamp',
   modelVersion: 'streamscore.model',
   errorClass: 'streamscore.error.class',
   errorMessage: 'streamscore.error.message',

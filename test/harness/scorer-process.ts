@@ -19,18 +19,19 @@ export interface ScorerProcess {
   readonly exited: Promise<number | string>;
   /** Polls /readyz until it answers 200. */
   waitReady(timeoutMs?: number): Promise<void>;
-  /** Prometheus samples of one metric name, summed over labels. */
-  metric(name: string): Promise<number | undefined>;
+  /** Prometheus samples of one metric name, summed over labels (those with `labels`, if given). */
+  metric(name: string, labels?: Readonly<Record<string, string>>): Promise<number | undefined>;
 }
 
 export async function startScorerProcess(
   topologyFile: string,
   env: Record<string, string>,
+  extraArgs: readonly string[] = [],
 ): Promise<ScorerProcess> {
   const httpPort = await findFreePort();
   const child = spawn(
     process.execPath,
-    [cliPath, 'run', topologyFile, '--http-port', String(httpPort)],
+    [cliPath, 'run', topologyFile, '--http-port', String(httpPort), ...extraArgs],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -65,13 +66,15 @@ export async function startScorerProcess(
       }
       throw new Error(`scorer not ready after ${timeoutMs} ms:\n${output}`);
     },
-    async metric(name) {
+    async metric(name, labels = {}) {
       const { text } = await fetchText('/metrics');
+      const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
       let total: number | undefined;
       for (const line of text.split('\n')) {
         if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) {
           continue;
         }
+        if (!wanted.every((pair) => line.includes(pair))) continue;
         total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
       }
       return total;

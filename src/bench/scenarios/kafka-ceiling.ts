@@ -5,15 +5,19 @@ export const kafkaCeilingScenario: Scenario<'kafka-ceiling'> = {
   id: 'kafka-ceiling',
   title: 'Kafka ceiling',
   method:
-    'A kafkajs process copies the pre-loaded backlog to a fresh output topic: eachBatch, one awaited send (acks=all) per fetched batch, all partitions concurrently, no decode, no model. Events/s = output records per second between 10 % and 90 % of the final count (offsets polled every 200 ms); CPU and RSS from /proc/<pid>.',
+    'A kafkajs process copies the pre-loaded backlog to a fresh output topic: eachBatch, one awaited send (acks=all) per fetched batch, all partitions concurrently, no decode, no model; then again writing records shaped like the streamscore output (score object appended to the value, provenance headers), still without decode or model. Events/s = output records per second between 10 % and 90 % of the final count (offsets polled every 200 ms); CPU and RSS from /proc/<pid>.',
   async run(context) {
-    const run = await runProcessOnBacklog(context, {
-      label: 'kafka-ceiling',
-      command: process.execPath,
-      args: [peerScript(context, 'kafka-passthrough')],
-      capSeconds: context.plan.kafkaCeilingCapSeconds,
-      config: { program: 'dist/bench/peers/kafka-passthrough.js', acks: 'all' },
-    });
-    return { run };
+    const passthrough = (shape: 'same' | 'scored') =>
+      runProcessOnBacklog(context, {
+        label: `kafka-ceiling-${shape}`,
+        command: process.execPath,
+        args: [peerScript(context, 'kafka-passthrough')],
+        env: { BENCH_OUTPUT_SHAPE: shape },
+        capSeconds: context.plan.kafkaCeilingCapSeconds,
+        config: { program: 'dist/bench/peers/kafka-passthrough.js', acks: 'all', shape },
+      });
+    const run = await passthrough('same');
+    const scoredShapeRun = await passthrough('scored');
+    return { run, scoredShapeRun };
   },
 };

@@ -1,0 +1,415 @@
+/**
+ * The drift side stream's consumer: reads the scored output topic in its own consumer group,
+ * counts every event's features and score into tumbling event-time windows, and adds the
+ * counts to the shared `WindowCountStore` every `flushIntervalMs`, on a rebalance and on stop.
+ *
+ * Exactly once, across restarts, rebalances and any number of instances:
+ *
+ * - each flush sends, per partition, one update covering the contiguous offsets read since the
+ *   last one; the store applies it only if the whole range lies above the partition's fence;
+ * - offsets are committed only after the store applied the update, so the group's committed
+ *   offset never passes the fence + 1, and a restart re-reads from at or below the fence;
+ * - on (re)assignment a partition's position is raised to the fence: records at or below it are
+ *   counted already and skipped;
+ * - when the store answers that another consumer counted part of a range (a late flush after a
+ *   rebalance, a member that was presumed dead), this consumer drops that partition's counts and
+ *   re-reads from the fence.
+ *
+ * A bad record (no value, not JSON, no model header) never stops it: it is counted in a metric
+ * and reported once per flush interval. Records scored by another model version are skipped:
+ * the profile's bins are that model's. A store failure keeps the update and retries it with the
+ * next flush; consumption goes on and memory stays bounded by the number of windows.
+ */
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { StreamscoreError } from '../errors.js';
+import { createJsonCodec, createKafkaClient, HEADERS, requireTopics } from '../io/index.js';
+import { createDriftConsumerMetrics, type Logger } from '../observability/index.js';
+import type { CountUpdate, WindowCountStore } from '../state/index.js';
+import type { Topology } from '../topology/index.js';
+import {
+  createDriftWindowAccumulator,
+  driftWindowKey,
+  mergeCountUpdates,
+  referenceBinningId,
+  windowsStartingIn,
+  type DriftWindowing,
+  type LiveReferenceProfile,
+} from './drift-window-accumulator.js';
+import type { FeatureHistogram } from './feature-histogram.js';
+import {
+  addCounters,
+  createHistogramCounterLayout,
+  histogramsFromCounters,
+} from './histogram-counters.js';
+
+export interface DriftConsumerOptions {
+  readonly topology: Topology;
+  /** The reference profile, already checked against the topology and its model. */
+  readonly profile: LiveReferenceProfile;
+  readonly store: WindowCountStore;
+  readonly logger: Logger;
+  readonly registry: Registry;
+}
+
+export interface DriftConsumer {
+  /** How this consumer names its windows in the store. */
+  readonly windowing: DriftWindowing;
+  start(): Promise<void>;
+  /** Stops fetching, flushes and commits what it counted, leaves the group; bounded by the deadline. */
+  stop(deadlineMs?: number): Promise<void>;
+  /**
+   * The merged histograms, per profile subject, of the windows starting in [fromMs, toMs), as
+   * every instance has flushed them (the last flush interval of each instance is not in yet).
+   */
+  readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
+  notReadyReason(): string | undefined;
+}
+
+/** The drift consumer group: the scoring group's id with `-drift` appended. */
+export function driftGroupId(topology: Topology): string {
+  return `${topology.input.groupId}-drift`;
+}
+
+/** Windows read from the store at once by `readWindows`. */
+const READ_CONCURRENCY = 32;
+/** While the store keeps failing, one warning per this many milliseconds. */
+const STORE_FAILURE_LOG_INTERVAL_MS = 60_000;
+
+export function createDriftConsumer(options: DriftConsumerOptions): DriftConsumer {
+  const { topology, profile, store, logger, registry } = options;
+  const topic = topology.output.topic;
+  const groupId = driftGroupId(topology);
+  const log = logger.child({ stage: 'drift-consumer' });
+  const labels = { topology: topology.name };
+  const metrics = createDriftConsumerMetrics(registry);
+  const model = profile.model;
+  const windowing: DriftWindowing = {
+    model: `${model.name}@${model.version}`,
+    binningId: referenceBinningId(profile.subjects),
+    windowMs: topology.drift.windowMs,
+  };
+  const modelHeader = Buffer.from(windowing.model);
+  const layout = createHistogramCounterLayout(profile.subjects);
+  const accumulator = createDriftWindowAccumulator({
+    topic,
+    features: topology.features,
+    model,
+    subjects: profile.subjects,
+    windowing,
+  });
+  const codec = createJsonCodec();
+  const kafka = createKafkaClient(topology.kafka, logger);
+  let stopping = false;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+    // Never come back as a zombie member after a failure during stop (see the scoring pipeline).
+    retry: { restartOnFailure: async () => !stopping },
+  });
+
+  /** Per partition: the highest offset accounted for (counted, in flight, or applied by anyone). */
+  const positions = new Map<number, number>();
+  /** Partitions whose position was raised to the store's fence since the last assignment. */
+  const fenced = new Set<number>();
+  let assigned = new Set<number>();
+  /** Updates the store could not take, carried into the next flush. */
+  const unsent = new Map<number, CountUpdate>();
+  /** Bumped whenever a partition's counts are dropped, so a late failure cannot carry them back. */
+  const epochs = new Map<number, number>();
+  let joined = false;
+  let started = false;
+  let flushChain: Promise<void> = Promise.resolve();
+  let flushTimer: NodeJS.Timeout | undefined;
+  let batchInFlight: Promise<void> = Promise.resolve();
+  let invalidRecords = 0;
+  let lastInvalid: { partition: number; offset: string; reason: string } | undefined;
+  let storeFailingSince: number | undefined;
+  let storeFailureLoggedAt = -Infinity;
+
+  /** Drops what this consumer holds of a partition (revoked, or to be re-read from the fence). */
+  function forget(partition: number): void {
+    accumulator.discard(partition);
+    unsent.delete(partition);
+    positions.delete(partition);
+    fenced.delete(partition);
+    epochs.set(partition, (epochs.get(partition) ?? 0) + 1);
+  }
+
+  function noteStoreFailure(error: unknown, action: string): void {
+    const now = Date.now();
+    storeFailingSince ??= now;
+    if (now - storeFailureLoggedAt < STORE_FAILURE_LOG_INTERVAL_MS) return;
+    storeFailureLoggedAt = now;
+    const failure = new StreamscoreError(
+      'STATE_UNAVAILABLE',
+      `drift state store failed to ${action}`,
+      {
+        retriable: true,
+        cause: error,
+        context: { topic, failingForMs: now - storeFailingSince },
+      },
+    );
+    log.warn({ err: failure }, 'drift state store failing; counts are kept and retried');
+  }
+
+  function noteStoreSuccess(): void {
+    if (storeFailingSince === undefined) return;
+    log.info({ failedForMs: Date.now() - storeFailingSince }, 'drift state store reachable again');
+    storeFailingSince = undefined;
+    storeFailureLoggedAt = -Infinity;
+  }
+
+  function invalid(partition: number, message: KafkaMessage, reason: string): void {
+    invalidRecords++;
+    lastInvalid = { partition, offset: message.offset, reason };
+    accumulator.skip(partition, Number(message.offset));
+  }
+
+  /** Counts, skips or rejects one record above the partition's position. */
+  function take(partition: number, message: KafkaMessage): 'counted' | 'other-model' | 'invalid' {
+    const offset = Number(message.offset);
+    const value = message.value;
+    if (value === null) {
+      invalid(partition, message, 'record has no value (tombstone)');
+      return 'invalid';
+    }
+    const headers: IHeaders = message.headers ?? {};
+    const modelValue = headers[HEADERS.modelVersion];
+    if (modelValue === undefined) {
+      invalid(partition, message, `no ${HEADERS.modelVersion} header: not written by streamscore`);
+      return 'invalid';
+    }
+    if (!Buffer.isBuffer(modelValue) || !modelValue.equals(modelHeader)) {
+      accumulator.skip(partition, offset);
+      return 'other-model';
+    }
+    let event: unknown;
+    try {
+      event = codec.decode(value);
+    } catch (error) {
+      invalid(partition, message, `not a valid ${codec.format} event: ${(error as Error).message}`);
+      return 'invalid';
+    }
+    const inputTime = decimalHeader(headers[HEADERS.sourceTimestamp]);
+    const eventTimeMs = Number.isNaN(inputTime) ? Number(message.timestamp) : inputTime;
+    accumulator.add(partition, offset, eventTimeMs, event);
+    return 'counted';
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isStale, heartbeat } = payload;
+    const partition = batch.partition;
+    if (!fenced.has(partition)) {
+      let applied: number;
+      try {
+        applied = await store.appliedOffset(topic, partition);
+        noteStoreSuccess();
+      } catch (error) {
+        noteStoreFailure(error, `read the fence of partition ${partition}`);
+        // Unresolved: the batch is fetched again after the pause.
+        await new Promise((resolve) => setTimeout(resolve, topology.drift.flushIntervalMs));
+        return;
+      }
+      positions.set(partition, Math.max(positions.get(partition) ?? -1, applied));
+      fenced.add(partition);
+    }
+    // A re-read from the fence was requested meanwhile: this batch is from before it.
+    if (isStale() || !assigned.has(partition)) return;
+    let position = positions.get(partition) as number;
+    let counted = 0;
+    let otherModel = 0;
+    let invalidHere = 0;
+    let alreadyCounted = 0;
+    for (const message of batch.messages) {
+      const offset = Number(message.offset);
+      if (offset <= position) {
+        alreadyCounted++;
+        continue;
+      }
+      position = offset;
+      const outcome = take(partition, message);
+      if (outcome === 'counted') counted++;
+      else if (outcome === 'other-model') otherModel++;
+      else invalidHere++;
+    }
+    positions.set(partition, position);
+    resolveOffset(batch.lastOffset());
+    metrics.eventsCounted.inc(labels, counted);
+    if (otherModel > 0)
+      metrics.recordsSkipped.inc({ ...labels, reason: 'other-model' }, otherModel);
+    if (invalidHere > 0) metrics.recordsSkipped.inc({ ...labels, reason: 'invalid' }, invalidHere);
+    if (alreadyCounted > 0) {
+      metrics.recordsSkipped.inc({ ...labels, reason: 'already-counted' }, alreadyCounted);
+    }
+    await heartbeat();
+  }
+
+  function reportInvalid(): void {
+    if (invalidRecords === 0 || lastInvalid === undefined) return;
+    const { partition, offset, reason } = lastInvalid;
+    const error = new StreamscoreError('SCORED_RECORD_INVALID', reason, {
+      context: { topic, partition, offset },
+    });
+    log.warn({ err: error, records: invalidRecords }, 'unreadable scored records skipped by drift');
+    invalidRecords = 0;
+    lastInvalid = undefined;
+  }
+
+  /** Another consumer counted part of this partition's range: drop ours, re-read from the fence. */
+  function resync(partition: number, appliedOffset: number, outcome: string): void {
+    forget(partition);
+    log.info(
+      { partition, appliedOffset, outcome },
+      'another drift consumer counted part of this range; re-reading from the fence',
+    );
+    if (!assigned.has(partition)) return;
+    positions.set(partition, appliedOffset);
+    fenced.add(partition);
+    try {
+      consumer.seek({ topic, partition, offset: String(appliedOffset + 1) });
+    } catch (error) {
+      // Not running any more: the next owner starts from the committed offset and the fence.
+      log.debug({ err: error, partition }, 'seek after resync refused');
+    }
+  }
+
+  async function sendUpdate(update: CountUpdate, commits: { partition: number; offset: string }[]) {
+    const { partition, lastOffset } = update.source;
+    const epoch = epochs.get(partition);
+    let result;
+    try {
+      result = await store.add(update);
+      noteStoreSuccess();
+    } catch (error) {
+      metrics.updates.inc({ ...labels, outcome: 'failed' });
+      noteStoreFailure(error, `add the counts of partition ${partition}`);
+      // Carried into the next flush, unless the partition's counts were dropped meanwhile (then
+      // its records are read again from the committed offset, which this range never reached).
+      if (epochs.get(partition) === epoch) unsent.set(partition, update);
+      return;
+    }
+    metrics.updates.inc({ ...labels, outcome: result.outcome });
+    if (result.outcome !== 'applied') resync(partition, result.appliedOffset, result.outcome);
+    else if (assigned.has(partition)) commits.push({ partition, offset: String(lastOffset + 1) });
+  }
+
+  async function flushOnce(): Promise<void> {
+    reportInvalid();
+    const updates = accumulator.flush().map((update) => {
+      const carried = unsent.get(update.source.partition);
+      unsent.delete(update.source.partition);
+      return carried === undefined ? update : mergeCountUpdates(carried, update);
+    });
+    updates.push(...unsent.values());
+    unsent.clear();
+    if (updates.length === 0) return;
+    const commits: { partition: number; offset: string }[] = [];
+    await Promise.all(updates.map((update) => sendUpdate(update, commits)));
+    if (commits.length === 0) return;
+    try {
+      await consumer.commitOffsets(commits.map((commit) => ({ topic, ...commit })));
+    } catch (error) {
+      // Usually a rebalance in progress. Harmless: a restart re-reads from the older commit and
+      // skips what the fence says is counted.
+      log.info({ err: error, commits }, 'drift offset commit failed; the fence covers it');
+    }
+  }
+
+  /** Flushes are serialised: a partition's updates must reach the store in offset order. */
+  function flush(): Promise<void> {
+    flushChain = flushChain.then(flushOnce).catch((error: unknown) => {
+      log.error({ err: error }, 'drift flush failed');
+    });
+    return flushChain;
+  }
+
+  return {
+    windowing,
+
+    async start() {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await requireTopics(admin, [topic], topology.kafka.brokers);
+      } finally {
+        await admin.disconnect();
+      }
+      consumer.on(consumer.events.REBALANCING, () => void flush());
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const now = new Set(payload.memberAssignment[topic] ?? []);
+        for (const partition of assigned) if (!now.has(partition)) forget(partition);
+        // Kept partitions restart from the committed offset; others may have moved the fence.
+        fenced.clear();
+        assigned = now;
+        joined = true;
+        log.info({ partitions: [...now].sort((a, b) => a - b), groupId }, 'drift consumer joined');
+      });
+      started = true;
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: topology.input.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => {
+          const running = eachBatch(payload);
+          batchInFlight = running.catch(() => undefined);
+          return running;
+        },
+      });
+      flushTimer = setInterval(() => void flush(), topology.drift.flushIntervalMs);
+      log.info(
+        { topic, groupId, windowing, store: topology.drift.redisUrl ? 'redis' : 'memory' },
+        'drift consumer started',
+      );
+    },
+
+    async stop(deadlineMs = 30_000) {
+      if (stopping) return;
+      stopping = true;
+      if (flushTimer) clearInterval(flushTimer);
+      if (!started) return;
+      const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
+      consumer.pause([{ topic }]);
+      await Promise.race([batchInFlight.then(flush), deadline]);
+      await consumer.disconnect();
+      log.info({ groupId }, 'drift consumer stopped');
+    },
+
+    async readWindows(fromMs, toMs) {
+      const keys = windowsStartingIn(windowing.windowMs, fromMs, toMs).map((window) =>
+        driftWindowKey(windowing, window),
+      );
+      const counters = new Map<string, number>();
+      for (let start = 0; start < keys.length; start += READ_CONCURRENCY) {
+        const read = await Promise.all(
+          keys.slice(start, start + READ_CONCURRENCY).map((key) => store.read(key)),
+        );
+        for (const window of read) addCounters(counters, window);
+      }
+      const range = `${windowing.model} windows from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}`;
+      return histogramsFromCounters(layout, counters, range);
+    },
+
+    notReadyReason() {
+      if (stopping) return 'drift consumer stopping';
+      return joined ? undefined : 'drift consumer group not joined yet';
+    },
+  };
+}
+
+/**
+ * A header holding a non-negative decimal integer (as the scoring pipeline writes the input
+ * timestamp), read without allocating; NaN when absent or not such a number.
+ */
+function decimalHeader(value: IHeaders[string]): number {
+  if (!Buffer.isBuffer(value) || value.length === 0 || value.length > 15) return Number.NaN;
+  let number = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = (value[i] as number) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    number = number * 10 + digit;
+  }
+  return number;
+}
