@@ -41,20 +41,30 @@ export const UNSEEN_VALUE_MAX_LENGTH = 256;
 /** Moment sums beyond this are left out of an update (see the module comment). */
 const MOMENT_SUM_LIMIT = 1e240;
 
+/** Histogram counts kept as they are, by counter suffix. */
+const COUNT_FIELDS = {
+  null: 'nullCount',
+  nan: 'nanCount',
+  inf: 'infiniteCount',
+  below: 'belowMinCount',
+  above: 'aboveMaxCount',
+} as const satisfies Record<string, keyof FeatureHistogram>;
+type CountSuffix = keyof typeof COUNT_FIELDS;
+const COUNT_SUFFIXES = Object.keys(COUNT_FIELDS) as CountSuffix[];
+
+/** The moment sums, by counter suffix. */
+const MOMENT_FIELDS = { n: 'n', sum: 'sum', sumsq: 'sumSquares' } as const;
+type MomentSuffix = keyof typeof MOMENT_FIELDS;
+type MomentSums = Record<(typeof MOMENT_FIELDS)[MomentSuffix], number>;
+
 interface CounterSubject {
   readonly name: string;
   readonly binning: ReferenceBinning;
   /** K: the reference mean (0 without reference moments). */
   readonly shift: number;
   readonly binNames: readonly string[];
-  readonly nullName: string;
-  readonly nanName: string;
-  readonly infiniteName: string;
-  readonly belowName: string;
-  readonly aboveName: string;
-  readonly momentCountName: string;
-  readonly sumName: string;
-  readonly sumSquaresName: string;
+  readonly countNames: Readonly<Record<CountSuffix, string>>;
+  readonly momentNames: Readonly<Record<MomentSuffix, string>>;
   readonly unseenPrefix: string;
 }
 
@@ -69,20 +79,20 @@ export function createHistogramCounterLayout(
 ): HistogramCounterLayout {
   const layoutSubjects = subjects.map((subject): CounterSubject => {
     const name = subject.name;
-    const bins = subject.reference.binCounts.length;
+    const named = <K extends string>(suffixes: Record<K, unknown>) =>
+      Object.fromEntries(
+        Object.keys(suffixes).map((suffix) => [suffix, `${name}:${suffix}`]),
+      ) as Record<K, string>;
     return {
       name,
       binning: subject.binning,
       shift: subject.reference.momentCount > 0 ? subject.reference.mean : 0,
-      binNames: Array.from({ length: bins }, (_, i) => `${name}:b${i}`),
-      nullName: `${name}:null`,
-      nanName: `${name}:nan`,
-      infiniteName: `${name}:inf`,
-      belowName: `${name}:below`,
-      aboveName: `${name}:above`,
-      momentCountName: `${name}:n`,
-      sumName: `${name}:sum`,
-      sumSquaresName: `${name}:sumsq`,
+      binNames: Array.from(
+        { length: subject.reference.binCounts.length },
+        (_, i) => `${name}:b${i}`,
+      ),
+      countNames: named(COUNT_FIELDS),
+      momentNames: named(MOMENT_FIELDS),
       unseenPrefix: `${name}:u:`,
     };
   });
@@ -104,20 +114,18 @@ export function addHistogramCounters(
   for (let i = 0; i < binCounts.length; i++) {
     addCounter(counters, names.binNames[i] as string, binCounts[i] as number);
   }
-  addCounter(counters, names.nullName, histogram.nullCount);
-  addCounter(counters, names.nanName, histogram.nanCount);
-  addCounter(counters, names.infiniteName, histogram.infiniteCount);
-  addCounter(counters, names.belowName, histogram.belowMinCount);
-  addCounter(counters, names.aboveName, histogram.aboveMaxCount);
+  for (const suffix of COUNT_SUFFIXES) {
+    addCounter(counters, names.countNames[suffix], histogram[COUNT_FIELDS[suffix]]);
+  }
   const n = histogram.momentCount;
   if (n > 0) {
     const offset = histogram.mean - names.shift;
     const sum = n * offset;
     const sumSquares = histogram.m2 + n * offset * offset;
     if (Math.abs(sum) <= MOMENT_SUM_LIMIT && sumSquares <= MOMENT_SUM_LIMIT) {
-      addCounter(counters, names.momentCountName, n);
-      addCounter(counters, names.sumName, sum);
-      addCounter(counters, names.sumSquaresName, sumSquares);
+      addCounter(counters, names.momentNames.n, n);
+      addCounter(counters, names.momentNames.sum, sum);
+      addCounter(counters, names.momentNames.sumsq, sumSquares);
     }
   }
   for (const [value, count] of histogram.unseenValues) {
@@ -148,9 +156,7 @@ export function histogramsFromCounters(
 ): Map<string, FeatureHistogram> {
   const partials = layout.subjects.map((subject): PartialHistogram => ({
     histogram: createFeatureHistogram(subject.binning),
-    n: 0,
-    sum: 0,
-    sumSquares: 0,
+    moments: { n: 0, sum: 0, sumSquares: 0 },
     unseen: new Map(),
   }));
   for (const [name, value] of counters) {
@@ -167,7 +173,8 @@ export function histogramsFromCounters(
   }
   const result = new Map<string, FeatureHistogram>();
   layout.subjects.forEach((subject, index) => {
-    const { histogram, n, sum, sumSquares, unseen } = partials[index] as PartialHistogram;
+    const { histogram, moments, unseen } = partials[index] as PartialHistogram;
+    const { n, sum, sumSquares } = moments;
     if (n > 0) {
       const offset = sum / n;
       histogram.momentCount = n;
@@ -185,40 +192,20 @@ export function histogramsFromCounters(
 /** A histogram being read back: counts go straight in, moments and unseen values at the end. */
 interface PartialHistogram {
   readonly histogram: FeatureHistogram;
-  n: number;
-  sum: number;
-  sumSquares: number;
+  readonly moments: MomentSums;
   readonly unseen: Map<string, number>;
 }
 
 /** Applies one counter (`field` is the name after `<subject>:`); false when it fits nothing. */
 function applyCounter(partial: PartialHistogram, field: string, value: number): boolean {
   const { histogram } = partial;
-  switch (field) {
-    case 'null':
-      histogram.nullCount += value;
-      return true;
-    case 'nan':
-      histogram.nanCount += value;
-      return true;
-    case 'inf':
-      histogram.infiniteCount += value;
-      return true;
-    case 'below':
-      histogram.belowMinCount += value;
-      return true;
-    case 'above':
-      histogram.aboveMaxCount += value;
-      return true;
-    case 'n':
-      partial.n += value;
-      return true;
-    case 'sum':
-      partial.sum += value;
-      return true;
-    case 'sumsq':
-      partial.sumSquares += value;
-      return true;
+  if (Object.hasOwn(COUNT_FIELDS, field)) {
+    histogram[COUNT_FIELDS[field as CountSuffix]] += value;
+    return true;
+  }
+  if (Object.hasOwn(MOMENT_FIELDS, field)) {
+    partial.moments[MOMENT_FIELDS[field as MomentSuffix]] += value;
+    return true;
   }
   if (field.startsWith('u:')) {
     const text = field.slice(2);

@@ -32,6 +32,7 @@ import {
 import { createTestKafka, uniqueName } from '../harness/kafka-test-helpers.js';
 import { fraudLiveProfile, scoredFraudEvents } from '../harness/scored-events.js';
 import { startScorerProcess, type ScorerProcess } from '../harness/scorer-process.js';
+import { waitFor } from '../harness/wait-for.js';
 import {
   createScoringTopics,
   fraudTopologyEnv,
@@ -103,21 +104,15 @@ async function startConsumer(topology: Topology, store: WindowCountStore) {
   return consumer;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** True once the store's fence of every partition of `topic` is at its last offset. */
-async function allApplied(store: WindowCountStore, topic: string): Promise<boolean> {
-  for (const [partition, last] of await lastOffsets(kafka, topic)) {
-    if ((await store.appliedOffset(topic, partition)) < last) return false;
-  }
-  return true;
+/** Waits until the store's fence of every partition of `topic` is at its (final) last offset. */
+async function waitAllApplied(store: WindowCountStore, topic: string, who: string): Promise<void> {
+  const ends = await lastOffsets(kafka, topic);
+  await waitFor(async () => {
+    for (const [partition, last] of ends) {
+      if ((await store.appliedOffset(topic, partition)) < last) return false;
+    }
+    return true;
+  }, `${who} to count everything`);
 }
 
 describe('drift consumer (real Kafka, real Redis)', () => {
@@ -152,8 +147,8 @@ describe('drift consumer (real Kafka, real Redis)', () => {
     await startConsumer(shared, sharedStores[2]!);
     await producing;
 
-    await waitFor(() => allApplied(singleStore, topics.output), 'the single consumer');
-    await waitFor(() => allApplied(sharedStores[0]!, topics.output), 'the three consumers');
+    await waitAllApplied(singleStore, topics.output, 'the single consumer');
+    await waitAllApplied(sharedStores[0]!, topics.output, 'the three consumers');
     await Promise.all(consumers.splice(0).map((consumer) => consumer.stop(10_000)));
 
     expectSameWindowCounters(await storedWindowCounters(redis, singlePrefix), expected);
@@ -167,7 +162,7 @@ describe('drift consumer (real Kafka, real Redis)', () => {
     const topology = await driftTopology(topics);
     const store = redisStore(uniqueName('streamscore:test:drift-read'));
     const consumer = await startConsumer(topology, store);
-    await waitFor(() => allApplied(store, topics.output), 'the consumer');
+    await waitAllApplied(store, topics.output, 'the consumer');
     expect(consumer.notReadyReason()).toBeUndefined();
 
     // 3 000 events 50 ms apart: 1 200 a minute in minutes 0 and 1, 600 in minute 2.
@@ -233,7 +228,7 @@ describe('drift consumer (real Kafka, real Redis)', () => {
       // The killed member holds its partitions until its session times out (30 s).
       const second = await start();
       await producing;
-      await waitFor(() => allApplied(store, topics.output), 'the restarted consumer');
+      await waitAllApplied(store, topics.output, 'the restarted consumer');
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
       expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);

@@ -13,6 +13,7 @@ import {
   type ConsumedRecord,
 } from '../harness/kafka-test-helpers.js';
 import { startScorerProcess, type ScorerProcess } from '../harness/scorer-process.js';
+import { waitFor } from '../harness/wait-for.js';
 import {
   createScoringTopics,
   fraudTopologyEnv,
@@ -68,15 +69,6 @@ function produceSteadily(
       await producer.disconnect();
     }
   })();
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const sourceKey = (record: ConsumedRecord) =>

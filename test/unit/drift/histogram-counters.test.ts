@@ -16,7 +16,6 @@ import {
   type FeatureHistogram,
   type HistogramCounterLayout,
   type LiveReferenceProfile,
-  type ProfiledSubject,
   type RawValue,
   type ReferenceBinning,
 } from '../../../src/drift/index.js';
@@ -60,6 +59,25 @@ function countersOf(histograms: readonly FeatureHistogram[]): Map<string, number
   return counters;
 }
 
+/** A layout of one feature subject over `binning`, with `reference` (empty by default). */
+function singleSubjectLayout(
+  name: string,
+  binning: ReferenceBinning,
+  reference: FeatureHistogram = createFeatureHistogram(binning),
+): HistogramCounterLayout {
+  const valueType = binning.kind === 'numeric' ? 'number' : 'category';
+  return createHistogramCounterLayout([
+    { name, source: 'feature', origin: name, valueType, binning, reference },
+  ]);
+}
+
+const CATEGORIES: ReferenceBinning = {
+  kind: 'categorical',
+  valueType: 'category',
+  vocabulary: ['a'],
+  otherValues: [],
+};
+
 const MOMENT_SUMS = /:(sum|sumsq)$/;
 
 /** Integer counters must agree exactly; moment sums up to float rounding. */
@@ -78,15 +96,11 @@ function expectSameCounters(actual: Map<string, number>, expected: Map<string, n
 describe('histogram counters', () => {
   it('names counters per subject and writes only what was seen', () => {
     const binning = numericBinning(sortedFinite([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
-    const subject: ProfiledSubject = {
-      name: 'amount',
-      source: 'feature',
-      origin: 'amount',
-      valueType: 'number',
-      binning,
-      reference: { ...createFeatureHistogram(binning), momentCount: 10, mean: 5.5 },
-    };
-    const small = createHistogramCounterLayout([subject]);
+    const small = singleSubjectLayout('amount', binning, {
+      ...createFeatureHistogram(binning),
+      momentCount: 10,
+      mean: 5.5,
+    });
     const histogram = createFeatureHistogram(binning);
     const compiled = compileBinning(binning);
     for (const value of [0, 5, 5, 11, null, Number.NaN, Infinity]) {
@@ -167,15 +181,7 @@ describe('histogram counters', () => {
     const reference = createFeatureHistogram(binning);
     const compiled = compileBinning(binning);
     for (const value of values) addRawValue(reference, compiled, value);
-    const subject: ProfiledSubject = {
-      name: 'epoch',
-      source: 'feature',
-      origin: 'epoch',
-      valueType: 'number',
-      binning,
-      reference,
-    };
-    const one = createHistogramCounterLayout([subject]);
+    const one = singleSubjectLayout('epoch', binning, reference);
     // Many small flushes, as a live window gets them.
     const counters = new Map<string, number>();
     for (let start = 0; start < values.length; start += 100) {
@@ -192,15 +198,7 @@ describe('histogram counters', () => {
 
   it('leaves out moments that could overflow a running sum, and still counts the events', () => {
     const binning = numericBinning(sortedFinite([1, 2, 3]));
-    const subject: ProfiledSubject = {
-      name: 'x',
-      source: 'feature',
-      origin: 'x',
-      valueType: 'number',
-      binning,
-      reference: createFeatureHistogram(binning),
-    };
-    const one = createHistogramCounterLayout([subject]);
+    const one = singleSubjectLayout('x', binning);
     const histogram = createFeatureHistogram(binning);
     addRawValue(histogram, compileBinning(binning), 1e150);
     const counters = new Map<string, number>();
@@ -212,27 +210,13 @@ describe('histogram counters', () => {
   });
 
   it('bounds summed unseen counters to the heavy hitters', () => {
-    const binning: ReferenceBinning = {
-      kind: 'categorical',
-      valueType: 'category',
-      vocabulary: ['a'],
-      otherValues: [],
-    };
-    const subject: ProfiledSubject = {
-      name: 'c',
-      source: 'feature',
-      origin: 'c',
-      valueType: 'category',
-      binning,
-      reference: createFeatureHistogram(binning),
-    };
-    const one = createHistogramCounterLayout([subject]);
-    const compiled = compileBinning(binning);
+    const one = singleSubjectLayout('c', CATEGORIES);
+    const compiled = compileBinning(CATEGORIES);
     const counters = new Map<string, number>();
     // 40 flushes of 100 events: one value holds 30% of them, the rest are all distinct.
     let distinct = 0;
     for (let flush = 0; flush < 40; flush++) {
-      const histogram = createFeatureHistogram(binning);
+      const histogram = createFeatureHistogram(CATEGORIES);
       for (let i = 0; i < 100; i++) {
         addRawValue(histogram, compiled, i % 10 < 3 ? 'heavy' : `rare-${distinct++}`);
       }
@@ -246,24 +230,9 @@ describe('histogram counters', () => {
   });
 
   it('cuts long unseen values, so a counter name stays bounded', () => {
-    const binning: ReferenceBinning = {
-      kind: 'categorical',
-      valueType: 'category',
-      vocabulary: ['a'],
-      otherValues: [],
-    };
-    const one = createHistogramCounterLayout([
-      {
-        name: 'c',
-        source: 'feature',
-        origin: 'c',
-        valueType: 'category',
-        binning,
-        reference: createFeatureHistogram(binning),
-      },
-    ]);
-    const histogram = createFeatureHistogram(binning);
-    addRawValue(histogram, compileBinning(binning), 'z'.repeat(10_000));
+    const one = singleSubjectLayout('c', CATEGORIES);
+    const histogram = createFeatureHistogram(CATEGORIES);
+    addRawValue(histogram, compileBinning(CATEGORIES), 'z'.repeat(10_000));
     const counters = new Map<string, number>();
     addHistogramCounters(one, 0, histogram, counters);
     expect(counters.get(`c:u:${'z'.repeat(UNSEEN_VALUE_MAX_LENGTH)}`)).toBe(1);
