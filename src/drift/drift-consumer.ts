@@ -119,7 +119,8 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
   /** Bumped whenever a partition's counts are dropped, so a late failure cannot carry them back. */
   const epochs = new Map<number, number>();
   let joined = false;
-  let started = false;
+  let connected = false;
+  let running = false;
   let flushChain: Promise<void> = Promise.resolve();
   let flushTimer: NodeJS.Timeout | undefined;
   let batchInFlight: Promise<void> = Promise.resolve();
@@ -346,18 +347,19 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
         joined = true;
         log.info({ partitions: [...now].sort((a, b) => a - b), groupId }, 'drift consumer joined');
       });
-      started = true;
+      connected = true;
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: topology.input.fromBeginning });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => {
-          const running = eachBatch(payload);
-          batchInFlight = running.catch(() => undefined);
-          return running;
+          const batch = eachBatch(payload);
+          batchInFlight = batch.catch(() => undefined);
+          return batch;
         },
       });
+      running = true;
       flushTimer = setInterval(() => void flush(), topology.drift.flushIntervalMs);
       log.info(
         { topic, groupId, windowing, store: topology.drift.redisUrl ? 'redis' : 'memory' },
@@ -369,10 +371,12 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
       if (stopping) return;
       stopping = true;
       if (flushTimer) clearInterval(flushTimer);
-      if (!started) return;
-      const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
-      consumer.pause([{ topic }]);
-      await Promise.race([batchInFlight.then(flush), deadline]);
+      if (!connected) return;
+      if (running) {
+        const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
+        consumer.pause([{ topic }]);
+        await Promise.race([batchInFlight.then(flush), deadline]);
+      }
       await consumer.disconnect();
       log.info({ groupId }, 'drift consumer stopped');
     },

@@ -66,8 +66,11 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
     },
     stop(deadlineMs = 30_000) {
       stopped ??= (async () => {
-        await consumer?.stop(deadlineMs);
-        await store?.close();
+        try {
+          await consumer?.stop(deadlineMs);
+        } finally {
+          await store?.close();
+        }
       })();
       return stopped;
     },
