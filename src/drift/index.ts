@@ -1,3 +1,30 @@
+export { alertObservations } from './alert-observations.js';
+export {
+  alertClassOf,
+  alertFingerprint,
+  compareAlertsWorstFirst,
+  createAlertStateMachine,
+  DATASET_SUBJECT,
+  DEFAULT_ALERT_POLICY,
+  type AlertChange,
+  type AlertCheck,
+  type AlertClass,
+  type AlertEvent,
+  type AlertEvidence,
+  type AlertIdentity,
+  type AlertKey,
+  type AlertObservation,
+  type AlertPolicy,
+  type AlertState,
+  type AlertStateMachine,
+  type AlertStateMachineOptions,
+  type AlertStatus,
+  type AlertThresholds,
+  type DriftAlert,
+  type EvaluationScope,
+  type EvaluationWindow,
+  type HeldAlertState,
+} from './alert-state-machine.js';
 export { benjaminiHochbergAdjust } from './benjamini-hochberg.js';
 export { binningForColumn } from './column-binning.js';
 export {
@@ -18,6 +45,16 @@ export {
   PSI_SHARE_FLOOR,
   type ChiSquareResult,
 } from './distribution-statistics.js';
+export {
+  createNotificationGrouper,
+  describeAlert,
+  DRIFT_NOTIFICATION_FORMAT,
+  driftAlertToJson,
+  driftNotificationToJson,
+  type DriftNotification,
+  type NotificationGrouper,
+  type NotifiedAlert,
+} from './drift-notification.js';
 export {
   buildDriftReport,
   currentHistograms,
