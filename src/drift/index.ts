@@ -46,6 +46,17 @@ export {
   type ChiSquareResult,
 } from './distribution-statistics.js';
 export {
+  createDriftEvaluator,
+  referenceProfileId,
+  type DriftEvaluator,
+  type DriftEvaluatorOptions,
+  type DriftOutcome,
+  type DriftOutcomeSink,
+  type DriftSnapshot,
+  type ScopeEvaluation,
+  type WindowHistogramSource,
+} from './drift-evaluator.js';
+export {
   createNotificationGrouper,
   describeAlert,
   DRIFT_NOTIFICATION_FORMAT,
@@ -108,6 +119,16 @@ export {
   type SubjectVerdictInput,
   type Verdicts,
 } from './drift-verdict.js';
+export {
+  createEvaluationSchedule,
+  dueScopes,
+  SYSTEM_CLOCK,
+  type DriftClock,
+  type EvaluationCadence,
+  type EvaluationSchedule,
+  type EvaluationScheduleOptions,
+  type EvaluationSettings,
+} from './evaluation-schedule.js';
 export {
   addRawValue,
   boundUnseenValues,
@@ -202,4 +223,14 @@ export {
   type ProfileModel,
   type ReferenceProfile,
 } from './reference-profile.js';
+export {
+  createRetrainPolicy,
+  RETRAIN_REQUEST_FORMAT,
+  retrainIdempotencyKey,
+  retrainRequestToJson,
+  type RetrainPolicy,
+  type RetrainPolicyOptions,
+  type RetrainRequest,
+  type RetrainRule,
+} from './retrain-request.js';
 export { subjectStatistics, type SubjectStatistics } from './subject-statistics.js';
