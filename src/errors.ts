@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'PROFILE_INVALID'
   /** An offline data file (JSON Lines) is missing or unreadable. */
   | 'DATA_INVALID'
+  /** A drift alert sink could not be set up (its topic could not be created or checked). */
+  | 'ALERT_SINK_FAILED'
   /** A record on the scored topic the drift side stream cannot read (no value, not JSON). */
   | 'SCORED_RECORD_INVALID'
   /** The drift state store (Redis) failed or could not be reached; retried. */

@@ -234,3 +234,17 @@ export {
   type RetrainRule,
 } from './retrain-request.js';
 export { subjectStatistics, type SubjectStatistics } from './subject-statistics.js';
+export {
+  ALERT_HEADERS,
+  createKafkaDriftSink,
+  createPrometheusDriftSink,
+  createWebhookSink,
+  notificationPayloads,
+  retrainRequestPayloads,
+  type KafkaDriftSink,
+  type KafkaDriftSinkOptions,
+  type WebhookDelivery,
+  type WebhookPayload,
+  type WebhookSink,
+  type WebhookSinkOptions,
+} from './sinks/index.js';

@@ -1,12 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createPipelineMetrics } from '../../../src/observability/index.js';
+import {
+  createDriftAlertMetrics,
+  createPipelineMetrics,
+} from '../../../src/observability/index.js';
 
-describe('pipeline metrics', () => {
+describe.each([
+  ['pipeline', createPipelineMetrics],
+  ['drift alert', createDriftAlertMetrics],
+])('%s metrics', (_, createMetrics) => {
   it('are all documented in the README metrics reference, with help text for the on-call reader', async () => {
     const registry = new Registry();
-    createPipelineMetrics(registry);
+    createMetrics(registry);
     const readme = await readFile('README.md', 'utf8');
     const metrics = await registry.getMetricsAsJSON();
     expect(metrics.length).toBeGreaterThan(5);

@@ -1,0 +1,16 @@
+export {
+  ALERT_HEADERS,
+  createKafkaDriftSink,
+  type KafkaDriftSink,
+  type KafkaDriftSinkOptions,
+} from './kafka-drift-sink.js';
+export { createPrometheusDriftSink } from './prometheus-drift-sink.js';
+export {
+  createWebhookSink,
+  notificationPayloads,
+  retrainRequestPayloads,
+  type WebhookDelivery,
+  type WebhookPayload,
+  type WebhookSink,
+  type WebhookSinkOptions,
+} from './webhook-sink.js';
