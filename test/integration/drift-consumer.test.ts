@@ -29,14 +29,23 @@ import {
   storedWindowCounters,
   writeDriftTopology,
 } from '../harness/drift-fixtures.js';
-import { createTestKafka, uniqueName } from '../harness/kafka-test-helpers.js';
+import { HEADERS } from '../../src/io/index.js';
+import {
+  consumeRecords,
+  createTestConsumer,
+  createTestKafka,
+  uniqueGroupId,
+  uniqueName,
+} from '../harness/kafka-test-helpers.js';
 import { fraudLiveProfile, scoredFraudEvents } from '../harness/scored-events.js';
 import { startScorerProcess, type ScorerProcess } from '../harness/scorer-process.js';
 import { waitFor } from '../harness/wait-for.js';
 import {
   createScoringTopics,
   fraudTopologyEnv,
+  generateTransactions,
   loadFraudTopology,
+  produceRoundRobin,
   quietLogger,
   type ScoringTopics,
 } from '../harness/scoring-fixtures.js';
@@ -53,6 +62,7 @@ let windowing: DriftWindowing;
 const redisClients: Redis[] = [];
 const consumers: DriftConsumer[] = [];
 const processes: ScorerProcess[] = [];
+const directories: string[] = [];
 
 beforeAll(async () => {
   redis = new Redis(redisUrl);
@@ -70,6 +80,7 @@ afterEach(async () => {
     scorer.child.kill('SIGKILL');
     await scorer.exited;
   }
+  for (const dir of directories.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
 afterAll(async () => {
@@ -89,6 +100,31 @@ async function driftTopology(topics: ScoringTopics): Promise<Topology> {
     ...topology,
     drift: { ...topology.drift, enabled: true, windowMs: WINDOW_MS, flushIntervalMs: 200 },
   };
+}
+
+/**
+ * A drift topology file for `topics` (Redis, one-minute windows, 200 ms flushes) under a fresh
+ * name, the store its process writes to, and a starter for `streamscore run` processes on it.
+ */
+async function driftProcessSetup(topics: ScoringTopics, label: string, args: readonly string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'streamscore-drift-'));
+  directories.push(dir);
+  const name = uniqueName(label);
+  const file = await writeDriftTopology(dir, {
+    name,
+    redisUrl,
+    windowMs: WINDOW_MS,
+    flushIntervalMs: 200,
+  });
+  const keyPrefix = `streamscore:drift:${name}`;
+  const start = async () => {
+    const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics), args);
+    processes.push(scorer);
+    // A restart waits out the killed member's session (30 s) before it joins.
+    await scorer.waitReady(90_000);
+    return scorer;
+  };
+  return { keyPrefix, store: redisStore(keyPrefix), start };
 }
 
 async function startConsumer(topology: Topology, store: WindowCountStore) {
@@ -187,79 +223,104 @@ describe('drift consumer (real Kafka, real Redis)', () => {
   it('does not double count after a SIGKILL mid-window, a restart, and a full re-read', async () => {
     const partitions = 3;
     const topics = await createScoringTopics(brokers, 'drift-kill', partitions);
-    const dir = await mkdtemp(join(tmpdir(), 'streamscore-drift-'));
-    try {
-      const name = uniqueName('drift-kill');
-      const file = await writeDriftTopology(dir, {
-        name,
-        redisUrl,
-        windowMs: WINDOW_MS,
-        flushIntervalMs: 200,
-      });
-      const keyPrefix = `streamscore:drift:${name}`;
-      const store = redisStore(keyPrefix);
-      const env = fraudTopologyEnv(brokers, topics);
-      const start = async () => {
-        const scorer = await startScorerProcess(file, env, ['--only', 'drift']);
-        processes.push(scorer);
-        await scorer.waitReady(90_000);
-        return scorer;
-      };
-      // 12 000 events 10 ms apart: two minutes of event time, so the kill lands mid-window.
-      const events = scoredFraudEvents(12_000, { seed: 31, startMs: START_MS, spacingMs: 10 });
-      const features = (await driftTopology(topics)).features;
-      const expected = singlePassCounters(profile, features, windowing, events);
+    const { keyPrefix, store, start } = await driftProcessSetup(topics, 'drift-kill', [
+      '--only',
+      'drift',
+    ]);
+    // 12 000 events 10 ms apart: two minutes of event time, so the kill lands mid-window.
+    const events = scoredFraudEvents(12_000, { seed: 31, startMs: START_MS, spacingMs: 10 });
+    const features = (await driftTopology(topics)).features;
+    const expected = singlePassCounters(profile, features, windowing, events);
 
-      await produceScoredEvents(kafka, topics.output, partitions, events.slice(0, 2_000));
-      const first = await start();
-      const producing = produceScoredEvents(kafka, topics.output, partitions, events.slice(2_000), {
-        chunk: 250,
-        pauseMs: 40,
-      });
-      await waitFor(
-        async () => ((await first.metric('streamscore_drift_events_counted_total')) ?? 0) >= 4_000,
-        'first counts',
-      );
-      first.child.kill('SIGKILL');
-      expect(await first.exited).toBe('SIGKILL');
-      const stored = await storedWindowCounters(redis, keyPrefix);
-      expect(stored.size).toBeGreaterThan(0);
+    await produceScoredEvents(kafka, topics.output, partitions, events.slice(0, 2_000));
+    const first = await start();
+    const producing = produceScoredEvents(kafka, topics.output, partitions, events.slice(2_000), {
+      chunk: 250,
+      pauseMs: 40,
+    });
+    await waitFor(
+      async () => ((await first.metric('streamscore_drift_events_counted_total')) ?? 0) >= 4_000,
+      'first counts',
+    );
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const stored = await storedWindowCounters(redis, keyPrefix);
+    expect(stored.size).toBeGreaterThan(0);
 
-      // The killed member holds its partitions until its session times out (30 s).
-      const second = await start();
-      await producing;
-      await waitAllApplied(store, topics.output, 'the restarted consumer');
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
-      expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);
+    // The killed member holds its partitions until its session times out (30 s).
+    const second = await start();
+    await producing;
+    await waitAllApplied(store, topics.output, 'the restarted consumer');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);
 
-      // Rewind the drift group to the start: everything is read again and nothing is added.
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.resetOffsets({
-        groupId: driftGroupId(await driftTopology(topics)),
-        topic: topics.output,
-        earliest: true,
-      });
-      await admin.disconnect();
-      const third = await start();
-      const records = [...(await lastOffsets(kafka, topics.output)).values()].reduce(
-        (sum, last) => sum + last + 1,
-        0,
-      );
-      await waitFor(
-        async () =>
-          (await third.metric('streamscore_drift_records_skipped_total', {
-            reason: 'already-counted',
-          })) === records,
-        'the full re-read',
-      );
-      expect(await third.metric('streamscore_drift_events_counted_total')).toBe(0);
-      third.child.kill('SIGTERM');
-      expect(await third.exited).toBe(0);
-      expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // Rewind the drift group to the start: everything is read again and nothing is added.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({
+      groupId: driftGroupId(await driftTopology(topics)),
+      topic: topics.output,
+      earliest: true,
+    });
+    await admin.disconnect();
+    const third = await start();
+    const records = [...(await lastOffsets(kafka, topics.output)).values()].reduce(
+      (sum, last) => sum + last + 1,
+      0,
+    );
+    await waitFor(
+      async () =>
+        (await third.metric('streamscore_drift_records_skipped_total', {
+          reason: 'already-counted',
+        })) === records,
+      'the full re-read',
+    );
+    expect(await third.metric('streamscore_drift_events_counted_total')).toBe(0);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);
+  });
+
+  it('counts what the scoring pipeline writes when scoring and drift run in one process', async () => {
+    const partitions = 2;
+    const count = 3_000;
+    const topics = await createScoringTopics(brokers, 'drift-both', partitions);
+    const { keyPrefix, store, start } = await driftProcessSetup(topics, 'drift-both', []);
+    await produceRoundRobin(
+      kafka,
+      topics.input,
+      partitions,
+      generateTransactions(count, 41).map((event) => JSON.stringify(event)),
+    );
+    const scorer = await start();
+    const outputs = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('drift-both')), {
+      topic: topics.output,
+      count,
+    });
+    await waitAllApplied(store, topics.output, 'the drift consumer');
+    scorer.child.kill('SIGTERM');
+    expect(await scorer.exited).toBe(0);
+
+    // Windows of the input records' timestamps, counted from the outputs as they were written.
+    const features = (await driftTopology(topics)).features;
+    const expected = singlePassCounters(
+      profile,
+      features,
+      windowing,
+      outputs.map((record) => ({
+        event: JSON.parse(record.value ?? '') as Record<string, unknown>,
+        timestampMs: Number(record.headers[HEADERS.sourceTimestamp]),
+      })),
+    );
+    expect(outputs.every((record) => Number(record.headers[HEADERS.sourceTimestamp]) > 0)).toBe(
+      true,
+    );
+    expectSameWindowCounters(await storedWindowCounters(redis, keyPrefix), expected);
+    const score = [...expected.values()].reduce(
+      (sum, counters) => sum + (counters.get('__score__:n') ?? 0),
+      0,
+    );
+    expect(score).toBe(count);
   });
 });
