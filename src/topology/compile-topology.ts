@@ -42,11 +42,21 @@ export interface Topology {
   >;
   readonly batching: Readonly<TopologyDocument['batching']>;
   readonly drift: Readonly<
-    Omit<TopologyDocument['drift'], 'reference' | 'redisUrl'> & {
+    Omit<
+      TopologyDocument['drift'],
+      'reference' | 'redisUrl' | 'alertTopic' | 'retrainTopic' | 'webhookUrl' | 'retrainWebhookUrl'
+    > & {
       /** Absolute path of the reference profile, when the topology names one. */
       readonly referenceFile?: string;
       /** May hold a password, hence wrapped. */
       readonly redisUrl?: Secret;
+      /** The compacted alert topic, defaulted to `<name>.drift-alerts`. */
+      readonly alertTopic: string;
+      /** The retraining-request topic, defaulted to `<name>.retrain-requests`. */
+      readonly retrainTopic: string;
+      /** Webhook URLs often carry a token, hence wrapped. */
+      readonly webhookUrl?: Secret;
+      readonly retrainWebhookUrl?: Secret;
     }
   >;
   readonly observability: Readonly<TopologyDocument['observability']>;
@@ -76,18 +86,29 @@ export function compileTopology(document: TopologyDocument, origin: { file: stri
       ...document.batching,
       preferredBatchSizes: sortedUnique(document.batching.preferredBatchSizes),
     },
-    drift: compileDrift(document.drift, dirname(origin.file)),
+    drift: compileDrift(document.drift, document.name, dirname(origin.file)),
     observability: document.observability,
   };
   return deepFreeze(topology);
 }
 
-function compileDrift(drift: TopologyDocument['drift'], baseDir: string): Topology['drift'] {
-  const { reference, redisUrl, ...rest } = drift;
+function compileDrift(
+  drift: TopologyDocument['drift'],
+  name: string,
+  baseDir: string,
+): Topology['drift'] {
+  const { reference, redisUrl, alertTopic, retrainTopic, webhookUrl, retrainWebhookUrl, ...rest } =
+    drift;
   return {
     ...rest,
     ...(reference === undefined ? {} : { referenceFile: resolve(baseDir, reference) }),
     ...(redisUrl === undefined ? {} : { redisUrl: new Secret(redisUrl) }),
+    alertTopic: alertTopic ?? `${name}.drift-alerts`,
+    retrainTopic: retrainTopic ?? `${name}.retrain-requests`,
+    ...(webhookUrl === undefined ? {} : { webhookUrl: new Secret(webhookUrl) }),
+    ...(retrainWebhookUrl === undefined
+      ? {}
+      : { retrainWebhookUrl: new Secret(retrainWebhookUrl) }),
   };
 }
 

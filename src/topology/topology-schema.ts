@@ -300,6 +300,159 @@ const batching = z
   })
   .describe('Dynamic batching.');
 
+const evaluationScope = (windowMs: number, everyMs: number, what: string) =>
+  z
+    .strictObject({
+      windowMs: positiveInt()
+        .default(windowMs)
+        .describe('Length of the sliding window evaluated; a multiple of `drift.windowMs`.'),
+      everyMs: positiveInt()
+        .default(everyMs)
+        .describe('How often the window is evaluated; a multiple of `drift.windowMs`.'),
+    })
+    .describe(what);
+
+const fastEvaluation = evaluationScope(
+  3_600_000,
+  300_000,
+  'The fast evaluation: an alert fires after `alerting.fireAfter` breaching of the last `alerting.fireWindow` evaluations.',
+);
+const slowEvaluation = evaluationScope(
+  86_400_000,
+  3_600_000,
+  'The slow evaluation: catches slow drift; one breaching evaluation fires its alert.',
+);
+
+const driftEvaluation = z
+  .strictObject({
+    fast: fastEvaluation.default(() => fastEvaluation.parse({})),
+    slow: slowEvaluation.default(() => slowEvaluation.parse({})),
+  })
+  .describe(
+    'When drift is evaluated: sliding windows over the tumbling count windows, ending on multiples of `everyMs`.',
+  );
+
+const share = () => z.number().gt(0).max(1);
+
+const levels = (warning: number, critical: number, what: string) =>
+  z
+    .strictObject({
+      warning: share().default(warning).describe('Level `warning` from this value up.'),
+      critical: share().default(critical).describe('Level `critical` from this value up.'),
+    })
+    .describe(what);
+
+const psiLevels = z
+  .strictObject({
+    warning: z.number().gt(0).default(0.1).describe('Level `warning` from this PSI up.'),
+    critical: z.number().gt(0).default(0.25).describe('Level `critical` from this PSI up.'),
+  })
+  .describe('Effect size of distribution drift (features, score, label).');
+const unseenLevels = levels(
+  0.01,
+  0.05,
+  'Data quality: share of values never seen in the reference (categorical).',
+);
+const nullRateLevels = levels(
+  0.05,
+  0.2,
+  'Data quality: change in the share of events without a usable value.',
+);
+const outOfRangeLevels = levels(
+  0.01,
+  0.05,
+  'Data quality: share of values outside the reference [min, max] (numeric).',
+);
+
+const driftThresholds = z
+  .strictObject({
+    minEvents: z
+      .number()
+      .int()
+      .min(200)
+      .default(1000)
+      .describe('A window with fewer events is `insufficient_data` (200 at least).'),
+    psi: psiLevels.default(() => psiLevels.parse({})),
+    unseenShare: unseenLevels.default(() => unseenLevels.parse({})),
+    nullRateChange: nullRateLevels.default(() => nullRateLevels.parse({})),
+    outOfRangeShare: outOfRangeLevels.default(() => outOfRangeLevels.parse({})),
+    falseDiscoveryRate: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.01)
+      .describe('q of Benjamini–Hochberg across the model’s χ² p-values.'),
+    datasetDriftShare: share()
+      .default(0.5)
+      .describe('Dataset-level drift when at least this share of the evaluated features drifts.'),
+  })
+  .describe('The decision rule: a subject breaches when all of these agree.');
+
+const driftAlerting = z
+  .strictObject({
+    fireAfter: positiveInt()
+      .default(3)
+      .describe('Fast evaluations that must breach, among the last `fireWindow`, to fire.'),
+    fireWindow: positiveInt().default(4).describe('Fast evaluations `fireAfter` counts over.'),
+    resolveAfter: positiveInt()
+      .default(6)
+      .describe('Consecutive evaluations below `resolveRatio` × warning that resolve an alert.'),
+    resolveRatio: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.8)
+      .describe(
+        'Hysteresis: a firing alert clears only below this share of its warning threshold.',
+      ),
+    repeatIntervalMs: positiveInt()
+      .default(21_600_000)
+      .describe('A firing alert is notified again after this long.'),
+    groupWaitMs: nonNegativeInt()
+      .default(600_000)
+      .describe(
+        'The first news of a quiet model waits this long for more alerts to join its notification (drift shows in sliding windows over several evaluations).',
+      ),
+    groupIntervalMs: nonNegativeInt()
+      .default(1_800_000)
+      .describe(
+        'Least time between two notifications of a model while any of its alerts fires; news meanwhile is grouped into the next one.',
+      ),
+  })
+  .describe('The alert state machine: OK → PENDING → FIRING → RESOLVING → OK.');
+
+const webhookDelivery = z
+  .strictObject({
+    timeoutMs: positiveInt().default(5_000).describe('Time limit of one POST.'),
+    maxAttempts: positiveInt()
+      .max(20)
+      .default(5)
+      .describe('Attempts per payload, the first included.'),
+    initialBackoffMs: positiveInt()
+      .default(500)
+      .describe('Wait before the second attempt; doubled before each next one.'),
+    maxBackoffMs: positiveInt().default(30_000).describe('Longest wait between attempts.'),
+    queueCapacity: positiveInt()
+      .default(100)
+      .describe('Payloads waiting for delivery; when full, the oldest is dropped (and counted).'),
+  })
+  .describe(
+    'How webhooks are delivered: off the scoring and evaluation path, retried with backoff.',
+  );
+
+const retrainPolicy = z
+  .strictObject({
+    sustainMs: positiveInt()
+      .default(3_600_000)
+      .describe(
+        'Score drift, or dataset-level drift, must stay firing at `critical` this long before a retraining request.',
+      ),
+    cooldownMs: positiveInt()
+      .default(86_400_000)
+      .describe('After a request, no other request for the model for this long.'),
+  })
+  .describe('When a retraining request is emitted.');
+
 const drift = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the drift side stream beside scoring.'),
@@ -314,6 +467,30 @@ const drift = z
       .describe('How often a drift consumer adds its counts to the shared store.'),
     redisUrl: text(nonEmpty().optional()).describe(
       'Redis shared by all instances (`redis://host:port`, from the environment if it holds a password). Omit to keep counts in memory (one process).',
+    ),
+    evaluation: driftEvaluation.default(() => driftEvaluation.parse({})),
+    thresholds: driftThresholds.default(() => driftThresholds.parse({})),
+    alerting: driftAlerting.default(() => driftAlerting.parse({})),
+    alertTopic: topicName()
+      .optional()
+      .describe(
+        'Compacted topic of alert states, keyed by alert fingerprint; created (cleanup.policy=compact) when missing. Default: `<name>.drift-alerts`.',
+      ),
+    retrainTopic: topicName()
+      .optional()
+      .describe(
+        'Topic of retraining requests, keyed by idempotency key; created when missing. Default: `<name>.retrain-requests`.',
+      ),
+    webhookUrl: text(nonEmpty().optional()).describe(
+      'HTTP(S) URL that receives alert notifications as JSON POSTs (grouped per model, worst alert first). Must come from the environment (`${VAR}`); never logged. Omit for no webhook.',
+    ),
+    retrainWebhookUrl: text(nonEmpty().optional()).describe(
+      'HTTP(S) URL that receives retraining requests as JSON POSTs, besides `retrainTopic`. Must come from the environment (`${VAR}`); never logged.',
+    ),
+    webhook: webhookDelivery.default(() => webhookDelivery.parse({})),
+    retrain: retrainPolicy.default(() => retrainPolicy.parse({})),
+    adminBaseUrl: text(nonEmpty().optional()).describe(
+      'Base URL at which people reach this process’s admin server; alerts link to `<adminBaseUrl>/drift`. Default: `http://<host name>:<observability.httpPort>`.',
     ),
   })
   .describe(
