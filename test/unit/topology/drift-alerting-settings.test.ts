@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_POLICY, DEFAULT_DRIFT_THRESHOLDS } from '../../../src/drift/index.js';
+import {
+  DEFAULT_ALERT_POLICY,
+  DEFAULT_DRIFT_THRESHOLDS,
+  resolveDriftThresholds,
+  type AlertPolicy,
+  type DriftThresholds,
+  type EvaluationSettings,
+  type WebhookDelivery,
+} from '../../../src/drift/index.js';
 import { parseTopology, Secret, TopologyValidationError } from '../../../src/topology/index.js';
 
 const FILE = 'topologies/test.yaml';
@@ -51,6 +59,17 @@ describe('drift alerting settings', () => {
     expect(drift.retrainTopic).toBe('minimal.retrain-requests');
     expect(drift.webhookUrl).toBeUndefined();
     expect(drift.adminBaseUrl).toBeUndefined();
+  });
+
+  it('compile to the shapes the drift evaluator and its sinks take', () => {
+    const drift = parseTopology(BASE, FILE, { env: {} }).drift;
+    // Type-checked: the compiled settings go to the evaluator and sinks as they are.
+    const settings: EvaluationSettings = drift.evaluation;
+    const thresholds: DriftThresholds = drift.thresholds;
+    const policy: AlertPolicy = drift.alerting;
+    const delivery: WebhookDelivery = drift.webhook;
+    expect(resolveDriftThresholds(thresholds)).toEqual(thresholds);
+    expect([settings, policy, delivery].every(Object.isFrozen)).toBe(true);
   });
 
   it('take overrides, filling what is left out from the defaults', () => {
