@@ -30,6 +30,8 @@ export interface TopologyVariant {
     readonly intraOpThreads?: number;
   };
   readonly executionProviders?: readonly ExecutionProvider[];
+  /** Runs the drift side stream in the same process (its reference: next to the model). */
+  readonly drift?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
   const document = parse(await readFile(referenceTopologyFile, 'utf8')) as {
     model: Record<string, unknown>;
     batching?: Record<string, unknown>;
+    drift?: Record<string, unknown>;
   };
   document.model['registry'] = variant.registryDir;
   document.model['name'] = variant.modelName;
@@ -47,6 +50,7 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
   if (variant.executionProviders !== undefined) {
     document.model['executionProviders'] = [...variant.executionProviders];
   }
+  if (variant.drift === true) document.drift = { ...document.drift, enabled: true };
   document.batching = {
     ...document.batching,
     ...(variant.maxDelayMs === undefined ? {} : { maxDelayMs: variant.maxDelayMs }),

@@ -112,6 +112,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     executionProviders: (variant.executionProviders ?? reference.model.executionProviders).join(
       ',',
     ),
+    drift: variant.drift ?? reference.drift.enabled,
   };
 }
 

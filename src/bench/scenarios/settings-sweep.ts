@@ -5,7 +5,8 @@ import type { TopologyVariant } from '../streamscore-under-test.js';
 
 /**
  * The settings a user can turn, each tried alone against the shipped topology: batch size
- * either side of the default, and inference in worker threads instead of in-thread.
+ * either side of the default, inference in worker threads instead of in-thread, and the drift
+ * side stream (whose cost on scoring throughput must stay under 10 %).
  */
 const SWEEP: readonly {
   readonly label: string;
@@ -20,13 +21,18 @@ const SWEEP: readonly {
     change: `inference in worker threads (${WORKER_SETTINGS.workers} × ${WORKER_SETTINGS.intraOpThreads})`,
     variant: { inference: { mode: 'worker-threads', ...WORKER_SETTINGS } },
   },
+  {
+    label: 'drift',
+    change: 'drift side stream on, in the same process (memory store)',
+    variant: { drift: true },
+  },
 ];
 
 export const settingsSweepScenario: Scenario<'settings'> = {
   id: 'settings',
   title: 'Settings sweep (fraud model)',
   method:
-    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, inference in worker threads). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
+    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, inference in worker threads, the drift side stream on). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
   async run(context) {
     const { referenceTopology: topology } = context;
     const runs = [];
