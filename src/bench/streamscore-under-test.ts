@@ -24,6 +24,7 @@ export interface TopologyVariant {
   readonly modelName: string;
   readonly maxDelayMs?: number;
   readonly maxBatchSize?: number;
+  readonly maxQueuedEvents?: number;
   readonly inference?: {
     readonly mode: 'in-thread' | 'worker-threads';
     readonly workers?: number;
@@ -55,6 +56,7 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
     ...document.batching,
     ...(variant.maxDelayMs === undefined ? {} : { maxDelayMs: variant.maxDelayMs }),
     ...(variant.maxBatchSize === undefined ? {} : { maxBatchSize: variant.maxBatchSize }),
+    ...(variant.maxQueuedEvents === undefined ? {} : { maxQueuedEvents: variant.maxQueuedEvents }),
   };
   await writeFile(
     file,

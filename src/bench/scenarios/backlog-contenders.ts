@@ -105,7 +105,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     model: variant.modelName,
     maxBatchSize: variant.maxBatchSize ?? reference.batching.maxBatchSize,
     maxDelayMs: variant.maxDelayMs ?? reference.batching.maxDelayMs,
-    maxQueuedEvents: reference.batching.maxQueuedEvents,
+    maxQueuedEvents: variant.maxQueuedEvents ?? reference.batching.maxQueuedEvents,
     inferenceMode: inference.mode,
     workers: inference.mode === 'worker-threads' ? inference.workers : 1,
     intraOpThreads: inference.intraOpThreads,
