@@ -8,3 +8,11 @@ export {
   type RedisWindowCountStoreOptions,
   type WindowCountStore,
 } from './window-count-store.js';
+export {
+  createLeaseTerm,
+  createRedisLease,
+  type LeaseAnswer,
+  type LeaseTerm,
+  type RedisLease,
+  type RedisLeaseOptions,
+} from './redis-lease.js';
