@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for streamscore, and nothing when it is all there:
-# system packages (redis-server, a JDK, Maven), node_modules, the compiled CLI and the
-# Apache Kafka jars (from Maven Central, cached outside the repository).
+# system packages (redis-server, a JDK, Maven, and Chromium for the drift page's browser
+# test), node_modules, the compiled CLI and the Apache Kafka jars (from Maven Central, cached
+# outside the repository).
 # Safe to run again; `npm run demo` and `npm test` run it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# The browser test drives Debian's Chromium at this path (playwright-core downloads none).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
     echo "streamscore: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
