@@ -19,7 +19,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<topology>', 'topology file')
     .option(
       '--http-port <port>',
-      'port of /metrics, /healthz, /readyz (overrides the topology)',
+      'port of the admin server: /metrics, /healthz, /readyz, /drift (overrides the topology)',
       Number,
     )
     .option(

@@ -455,17 +455,26 @@ const STATE_URGENCY: Readonly<Record<AlertState, number>> = {
 const LEVEL_URGENCY = { critical: 2, warning: 1 } as const;
 
 /**
+ * How urgent an alert's state is for a person; through insufficient data an alert counts as
+ * the state it holds.
+ */
+export function alertUrgency(alert: {
+  readonly state: AlertState;
+  readonly heldState: HeldAlertState;
+}): number {
+  return STATE_URGENCY[alert.state === 'INSUFFICIENT_DATA' ? alert.heldState : alert.state];
+}
+
+/**
  * Worst first: active before resolved, critical before warning, then by how far the measure
  * is past its critical threshold, then by subject (a stable order for equal alerts).
  */
 export function compareAlertsWorstFirst(a: DriftAlert, b: DriftAlert): number {
-  const urgency = (alert: DriftAlert) =>
-    STATE_URGENCY[alert.state === 'INSUFFICIENT_DATA' ? alert.heldState : alert.state];
   const level = (alert: DriftAlert) => (alert.level === null ? 0 : LEVEL_URGENCY[alert.level]);
   const severity = (alert: DriftAlert) =>
     alert.value === null ? -Infinity : alert.value / alert.thresholds.critical;
   return (
-    urgency(b) - urgency(a) ||
+    alertUrgency(b) - alertUrgency(a) ||
     level(b) - level(a) ||
     severity(b) - severity(a) ||
     (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||

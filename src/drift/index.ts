@@ -2,6 +2,7 @@ export { alertObservations } from './alert-observations.js';
 export {
   alertClassOf,
   alertFingerprint,
+  alertUrgency,
   compareAlertsWorstFirst,
   createAlertStateMachine,
   DATASET_SUBJECT,
@@ -66,6 +67,7 @@ export {
   type NotificationGrouper,
   type NotifiedAlert,
 } from './drift-notification.js';
+export { driftPageView, type DriftPageSource } from './drift-page-view.js';
 export {
   buildDriftReport,
   currentHistograms,

@@ -1,6 +1,12 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import {
+  DRIFT_PAGE_SCOPES,
+  renderDriftPage,
+  type DriftPageScope,
+  type DriftPageView,
+} from './drift-page.js';
 
 export interface AdminServerOptions {
   readonly host?: string;
@@ -9,6 +15,11 @@ export interface AdminServerOptions {
   readonly registry: Registry;
   /** Why the process is not ready yet, or undefined when it is. */
   readonly notReadyReason: () => string | undefined;
+  /**
+   * The drift report of one scope (`/drift`, `/drift.json`), when this process runs the drift
+   * side stream; undefined while it is starting. Without it both answer 404.
+   */
+  readonly driftView?: (scope: DriftPageScope) => DriftPageView | undefined;
 }
 
 export interface AdminServer {
@@ -16,13 +27,16 @@ export interface AdminServer {
   stop(): Promise<void>;
 }
 
-/** `/metrics` (Prometheus), `/healthz` (the process answers), `/readyz` (model warm, group joined). */
+/**
+ * `/metrics` (Prometheus), `/healthz` (the process answers), `/readyz` (model warm, group
+ * joined), and with drift `/drift` (the report page) and `/drift.json` (its data).
+ */
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   let server: Server | undefined;
   return {
     async start() {
       server = createServer((request, response) => {
-        const path = (request.url ?? '/').split('?')[0];
+        const path = (request.url ?? '/').split('?')[0] ?? '/';
         if (path === '/metrics') {
           options.registry.metrics().then(
             (text) => {
@@ -41,9 +55,11 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
           const reason = options.notReadyReason();
           response.writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' });
           response.end(reason === undefined ? 'ready\n' : `not ready: ${reason}\n`);
+        } else if (path === '/drift' || path === '/drift.json') {
+          serveDrift(request, response, path, options.driftView);
         } else {
           response.writeHead(404, { 'content-type': 'text/plain' });
-          response.end('not found: try /metrics, /healthz or /readyz\n');
+          response.end('not found: try /metrics, /healthz, /readyz or /drift\n');
         }
       });
       const listening = server;
@@ -61,4 +77,59 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       await new Promise<void>((resolve) => closing.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The page allows nothing but its own inline styles and `data:` images: no script runs, and
+ * nothing is fetched from anywhere, whatever a feature name or category value contains.
+ */
+const DRIFT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+function serveDrift(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: '/drift' | '/drift.json',
+  driftView: AdminServerOptions['driftView'],
+): void {
+  const text = (status: number, body: string) => {
+    response.writeHead(status, { 'content-type': 'text/plain' });
+    response.end(`${body}\n`);
+  };
+  if (driftView === undefined) {
+    text(
+      404,
+      'not found: this process does not run the drift side stream (drift.enabled is false, or --only scoring)',
+    );
+    return;
+  }
+  const scope = new URL(request.url ?? '/', 'http://admin').searchParams.get('scope') ?? 'fast';
+  if (!DRIFT_PAGE_SCOPES.includes(scope as DriftPageScope)) {
+    text(400, `unknown scope ${JSON.stringify(scope)}: use ${DRIFT_PAGE_SCOPES.join(' or ')}`);
+    return;
+  }
+  let view: DriftPageView | undefined;
+  try {
+    view = driftView(scope as DriftPageScope);
+  } catch (error) {
+    text(500, `drift report unavailable: ${String(error)}`);
+    return;
+  }
+  if (view === undefined) {
+    text(503, 'drift side stream starting: no report yet');
+    return;
+  }
+  if (path === '/drift.json') {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end(`${JSON.stringify(view, null, 2)}\n`);
+  } else {
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': DRIFT_PAGE_POLICY,
+    });
+    response.end(renderDriftPage(view));
+  }
 }

@@ -4,6 +4,22 @@ export {
   createDriftAlertMetrics,
   type DriftAlertMetrics,
 } from './drift-alert-metrics.js';
+export {
+  DRIFT_PAGE_FORMAT,
+  DRIFT_PAGE_SCOPES,
+  DRIFT_PAGE_VERSION,
+  driftPageLink,
+  escapeHtml,
+  renderDriftPage,
+  type DriftPageAlert,
+  type DriftPageAlertState,
+  type DriftPageBin,
+  type DriftPageEvaluation,
+  type DriftPageLevel,
+  type DriftPageScope,
+  type DriftPageSubject,
+  type DriftPageView,
+} from './drift-page.js';
 export { createDriftConsumerMetrics, type DriftConsumerMetrics } from './drift-consumer-metrics.js';
 export { createLogger, type Logger } from './logger.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';

@@ -505,7 +505,9 @@ const observability = z
       .min(0)
       .max(65_535)
       .default(9464)
-      .describe('Port of /metrics, /healthz and /readyz; 0 picks a free one.'),
+      .describe(
+        'Port of the admin server: /metrics, /healthz, /readyz, and /drift with drift on; 0 picks a free one.',
+      ),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('info')
