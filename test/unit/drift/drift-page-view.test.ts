@@ -24,6 +24,15 @@ const WINDOW_MS = TEST_SETTINGS.fast.everyMs;
 /** The last round evaluated: a fast-only tick (slow ones fall on multiples of 4). */
 const LAST_TICK = 14;
 
+/** What every fast view of the simulated model starts with. */
+const FAST_PAGE_OF_SIM = {
+  format: 'streamscore-drift-page',
+  version: 1,
+  model: { name: 'sim', version: 1 },
+  reference: 'sim-ref',
+  scope: 'fast',
+} as const;
+
 let profile: ReferenceProfile | undefined;
 function profileOfFour(): ReferenceProfile {
   profile ??= simulatedProfile({ numericFeatures: 4, referenceEvents: 20_000, seed: 1 });
@@ -60,11 +69,7 @@ describe('driftPageView', () => {
     const source = await driftingSource();
     const fast = driftPageView(source, 'fast');
     expect(fast).toMatchObject({
-      format: 'streamscore-drift-page',
-      version: 1,
-      model: { name: 'sim', version: 1 },
-      reference: 'sim-ref',
-      scope: 'fast',
+      ...FAST_PAGE_OF_SIM,
       evaluation: {
         evaluatedAt: new Date(LAST_TICK * WINDOW_MS).toISOString(),
         window: {
@@ -165,11 +170,7 @@ describe('driftPageView', () => {
       'fast',
     );
     expect(view).toEqual({
-      format: 'streamscore-drift-page',
-      version: 1,
-      model: { name: 'sim', version: 1 },
-      reference: 'sim-ref',
-      scope: 'fast',
+      ...FAST_PAGE_OF_SIM,
       evaluation: null,
       alerts: [],
     });
