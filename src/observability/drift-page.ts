@@ -166,7 +166,7 @@ function renderHeader(view: DriftPageView): string {
   const facts: [string, string][] = [
     ['model', `${escapeHtml(view.model.name)}@${view.model.version}`],
     ['reference', `<code>${escapeHtml(view.reference)}</code>`],
-    ['window', `${scopes} <a class="json" href="drift.json?scope=${view.scope}">JSON</a>`],
+    ['window', `${scopes} — <a class="json" href="drift.json?scope=${view.scope}">JSON</a>`],
   ];
   if (evaluation !== null) {
     const { window, samples, dataset, thresholds } = evaluation;
