@@ -1,9 +1,17 @@
 /**
  * Wires the drift side stream of a topology: the model's reference profile (checked against the
  * topology and the model it scores with), the window count store (Redis when `drift.redisUrl`
- * is set, shared by every instance; in memory otherwise), and the drift consumer.
+ * is set, shared by every instance; in memory otherwise), the drift consumer, and the alerting
+ * (evaluator and sinks).
+ *
+ * Every instance counts, but one evaluates: N evaluators would page N times. With Redis the
+ * instance holding the evaluator lease of the model (see `createRedisLease`) evaluates and
+ * delivers, and another takes over when it stops or dies; without Redis the counts live in
+ * this one process, which evaluates.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -11,8 +19,11 @@ import {
   checkProfileMatches,
   createDriftConsumer,
   parseReferenceProfile,
+  referenceProfileId,
   scoredEventSubjects,
+  type AlertIdentity,
   type DriftConsumer,
+  type DriftSnapshot,
   type FeatureHistogram,
   type LiveReferenceProfile,
 } from '../drift/index.js';
@@ -21,10 +32,13 @@ import { resolveModel, type ResolvedModel } from '../inference/index.js';
 import type { Logger } from '../observability/index.js';
 import {
   createMemoryWindowCountStore,
+  createRedisLease,
   createRedisWindowCountStore,
+  type RedisLease,
   type WindowCountStore,
 } from '../state/index.js';
 import type { Topology } from '../topology/index.js';
+import { createDriftAlerting, type DriftAlerting } from './drift-alerting.js';
 
 export interface DriftServiceOptions {
   readonly topology: Topology;
@@ -32,11 +46,21 @@ export interface DriftServiceOptions {
   readonly registry: Registry;
 }
 
+/** What the drift report page shows: whose drift it is, and the latest evaluations and alerts. */
+export interface DriftView {
+  readonly identity: AlertIdentity;
+  /** Empty (no evaluations, no alerts) while another instance evaluates. */
+  readonly snapshot: DriftSnapshot;
+}
+
 export interface DriftService {
-  start(): Promise<void>;
+  /** `httpPort`: where this process's admin server listens (alerts link to its /drift page). */
+  start(admin: { readonly httpPort: number }): Promise<void>;
   stop(deadlineMs?: number): Promise<void>;
   /** Merged histograms per subject of the windows starting in [fromMs, toMs) (see DriftConsumer). */
   readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
+  /** The /drift page's data; undefined until the service has started. */
+  view(): DriftView | undefined;
   notReadyReason(): string | undefined;
 }
 
@@ -46,28 +70,87 @@ export interface DriftService {
  */
 export const DRIFT_WINDOW_RETENTION_SECONDS = 26 * 3600;
 
+/**
+ * The evaluator lease: a holder that dies is replaced within TTL + renewal interval (20 s); one
+ * that stops releases it, and another instance takes over within the renewal interval.
+ */
+const EVALUATOR_LEASE_TTL_MS = 15_000;
+const EVALUATOR_LEASE_RENEW_MS = 5_000;
+
 export function createDriftService(options: DriftServiceOptions): DriftService {
   const { topology, logger, registry } = options;
   let store: WindowCountStore | undefined;
   let consumer: DriftConsumer | undefined;
+  let alerting: DriftAlerting | undefined;
+  let lease: RedisLease | undefined;
+  let identity: AlertIdentity | undefined;
   let stopped: Promise<void> | undefined;
 
   return {
-    async start() {
+    async start({ httpPort }) {
       const model = await resolveModel(
         topology.model.registryDir,
         topology.model.name,
         topology.model.version,
       );
       const profile = await loadLiveProfile(topology, model);
-      store = await openStore(topology, logger);
-      consumer = createDriftConsumer({ topology, profile, store, logger, registry });
-      await consumer.start();
+      const redis = await connectRedis(topology, logger);
+      store =
+        redis === undefined
+          ? createMemoryWindowCountStore({ windowTtlSeconds: DRIFT_WINDOW_RETENTION_SECONDS })
+          : createRedisWindowCountStore({
+              redis,
+              keyPrefix: storeKeyPrefix(topology),
+              windowTtlSeconds: DRIFT_WINDOW_RETENTION_SECONDS,
+            });
+      const started = createDriftConsumer({ topology, profile, store, logger, registry });
+      consumer = started;
+      await started.start();
+      identity = {
+        model: model.name,
+        version: model.version,
+        reference: referenceProfileId(profile),
+      };
+      const baseUrl = topology.drift.adminBaseUrl ?? `http://${hostname()}:${httpPort}`;
+      const evaluation = createDriftAlerting({
+        topology,
+        profile,
+        identity,
+        source: { read: (fromMs, toMs) => started.readWindows(fromMs, toMs) },
+        reportUrl: `${baseUrl.replace(/\/+$/, '')}/drift`,
+        registry,
+        logger,
+      });
+      alerting = evaluation;
+      await evaluation.start();
+      if (redis === undefined) {
+        evaluation.beginEvaluating();
+        return;
+      }
+      const { model: name, version, reference } = identity;
+      lease = createRedisLease({
+        redis,
+        key: `${storeKeyPrefix(topology)}:evaluator:${name}@${version}/${reference}`,
+        holder: `${hostname()}/${process.pid}/${randomUUID()}`,
+        ttlMs: EVALUATOR_LEASE_TTL_MS,
+        renewEveryMs: EVALUATOR_LEASE_RENEW_MS,
+        onChange: async (held) => {
+          if (held) evaluation.beginEvaluating();
+          else await evaluation.endEvaluating();
+        },
+        logger: logger.child({ model: `${name}@${version}` }),
+      });
+      lease.start();
     },
     stop(deadlineMs = 30_000) {
       stopped ??= (async () => {
+        const deadline = performance.now() + deadlineMs;
+        const left = () => Math.max(1_000, deadline - performance.now());
         try {
-          await consumer?.stop(deadlineMs);
+          // Evaluation first (it reads the counts), then the counting, then the store.
+          await lease?.stop();
+          await alerting?.stop(left() / 2);
+          await consumer?.stop(left());
         } finally {
           await store?.close();
         }
@@ -78,10 +161,19 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
       if (consumer === undefined) throw new Error('the drift service is not started');
       return consumer.readWindows(fromMs, toMs);
     },
+    view() {
+      if (identity === undefined || alerting === undefined) return undefined;
+      return { identity, snapshot: alerting.latest() };
+    },
     notReadyReason() {
       return consumer === undefined ? 'drift side stream starting' : consumer.notReadyReason();
     },
   };
+}
+
+/** Every Redis key of the topology's drift state starts with this. */
+function storeKeyPrefix(topology: Topology): string {
+  return `streamscore:drift:${topology.name}`;
 }
 
 /**
@@ -141,19 +233,20 @@ async function loadLiveProfile(
   return { ...profile, model: profiled };
 }
 
-async function openStore(topology: Topology, logger: Logger): Promise<WindowCountStore> {
+/** The Redis of `drift.redisUrl`, connected; undefined when the topology keeps counts in memory. */
+async function connectRedis(topology: Topology, logger: Logger): Promise<Redis | undefined> {
   const secretUrl = topology.drift.redisUrl;
-  if (secretUrl === undefined) {
-    return createMemoryWindowCountStore({ windowTtlSeconds: DRIFT_WINDOW_RETENTION_SECONDS });
-  }
+  if (secretUrl === undefined) return undefined;
   const url = secretUrl.reveal();
   const redis = new Redis(url, {
     lazyConnect: true,
-    // Fail a command after a few reconnection attempts: the consumer keeps the counts and retries.
+    // Fail a command after a few reconnection attempts: the consumer keeps the counts and
+    // retries, the evaluator lease runs out and its holder steps down.
     maxRetriesPerRequest: 2,
   });
   const log = logger.child({ stage: 'drift-store' });
-  // Failures reach the consumer through its commands; the connection's own errors only debug.
+  // Failures reach the consumer and the lease through their commands; the connection's own
+  // errors only debug.
   redis.on('error', (error: unknown) => log.debug({ err: error }, 'redis connection error'));
   try {
     await redis.connect();
@@ -166,9 +259,5 @@ async function openStore(topology: Topology, logger: Logger): Promise<WindowCoun
       { retriable: true, cause: error, context: { file: topology.sourceFile } },
     );
   }
-  return createRedisWindowCountStore({
-    redis,
-    keyPrefix: `streamscore:drift:${topology.name}`,
-    windowTtlSeconds: DRIFT_WINDOW_RETENTION_SECONDS,
-  });
+  return redis;
 }

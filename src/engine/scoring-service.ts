@@ -68,7 +68,7 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     drift,
     async start() {
       const { port } = await admin.start();
-      await drift?.start();
+      await drift?.start({ httpPort: port });
       if (!scoring) return { httpPort: port };
       const model = await resolveModel(
         topology.model.registryDir,

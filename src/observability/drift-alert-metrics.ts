@@ -23,6 +23,7 @@ export interface DriftAlertMetrics {
   readonly webhookRetries: Counter<'sink'>;
   readonly webhookDropped: Counter<'sink' | 'reason'>;
   readonly webhookQueueDepth: Gauge<'sink'>;
+  readonly evaluating: Gauge<'model'>;
 }
 
 type SubjectLabel = 'model' | 'version' | 'feature' | 'scope';
@@ -118,6 +119,12 @@ export function createDriftAlertMetrics(registry: Registry): DriftAlertMetrics {
       name: 'streamscore_drift_webhook_queue_depth',
       help: 'Webhook payloads waiting for delivery; at drift.webhook.queueCapacity the oldest are dropped.',
       labelNames: ['sink'],
+      registers,
+    }),
+    evaluating: new Gauge({
+      name: 'streamscore_drift_evaluating',
+      help: '1 while this process runs the drift evaluation of the model: it holds the fleet’s evaluator lease in Redis, or runs alone (no drift.redisUrl). One instance per model shows 1; only it exports the drift_* gauges and sends alerts.',
+      labelNames: ['model'],
       registers,
     }),
   };

@@ -4,7 +4,7 @@ export {
   type KafkaDriftSink,
   type KafkaDriftSinkOptions,
 } from './kafka-drift-sink.js';
-export { createPrometheusDriftSink } from './prometheus-drift-sink.js';
+export { createPrometheusDriftSink, type PrometheusDriftSink } from './prometheus-drift-sink.js';
 export {
   createWebhookSink,
   notificationPayloads,

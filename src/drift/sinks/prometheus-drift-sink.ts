@@ -18,7 +18,15 @@ const STATISTICS: readonly [StatisticGauge, (s: DriftReportStatistics) => number
   ['wasserstein', (s) => s.wassersteinNormalised],
 ];
 
-export function createPrometheusDriftSink(metrics: DriftAlertMetrics): DriftOutcomeSink {
+export interface PrometheusDriftSink extends DriftOutcomeSink {
+  /**
+   * Removes every series of the statistic and alert-state gauges: a process that stops
+   * evaluating must not go on exporting its last values as if they were current.
+   */
+  clear(): void;
+}
+
+export function createPrometheusDriftSink(metrics: DriftAlertMetrics): PrometheusDriftSink {
   return {
     deliver(outcome: DriftOutcome) {
       const model = outcome.identity.model;
@@ -47,6 +55,11 @@ export function createPrometheusDriftSink(metrics: DriftAlertMetrics): DriftOutc
       for (const request of outcome.retrainRequests) {
         metrics.retrainRequests.inc({ model, rule: request.rule });
       }
+    },
+    clear() {
+      for (const [gauge] of STATISTICS) metrics[gauge].reset();
+      metrics.windowSamples.reset();
+      metrics.alertState.reset();
     },
   };
 }

@@ -42,7 +42,7 @@ async function startError(topology: Topology): Promise<{ code: string; message: 
     registry: new Registry(),
   });
   try {
-    await service.start();
+    await service.start({ httpPort: 0 });
   } catch (error) {
     if (isStreamscoreError(error)) return { code: error.code, message: error.message };
     throw error;

@@ -27,24 +27,25 @@ async function valueOf(
 function evaluatorWithGauges(source: SimulatedStream, profile: ReferenceProfile) {
   const registry = new Registry();
   const metrics = createDriftAlertMetrics(registry);
-  const { evaluator } = createTestEvaluator({
+  const sink = createPrometheusDriftSink(metrics);
+  const { evaluator } = createTestEvaluator({ profile, source, metrics, sinks: [sink] });
+  return { evaluator, registry, sink };
+}
+
+/** A simulated stream whose feature f01 shifts by 1σ from 2 s on, and its profile. */
+function f01DriftingFrom2s(numericFeatures: number): [SimulatedStream, ReferenceProfile] {
+  const profile = simulatedProfile({ numericFeatures, referenceEvents: 20_000, seed: 8 });
+  const source = createSimulatedStream({
     profile,
-    source,
-    metrics,
-    sinks: [createPrometheusDriftSink(metrics)],
+    seed: 9,
+    shiftAt: (startMs) => (startMs >= 2000 ? { mean: { f01: 1 } } : {}),
   });
-  return { evaluator, registry };
+  return [source, profile];
 }
 
 describe('the Prometheus drift sink', () => {
   it('exports the statistics and alert state of every subject after each evaluation', async () => {
-    const profile = simulatedProfile({ numericFeatures: 3, referenceEvents: 20_000, seed: 8 });
-    const source = createSimulatedStream({
-      profile,
-      seed: 9,
-      shiftAt: (startMs) => (startMs >= 2000 ? { mean: { f01: 1 } } : {}),
-    });
-    const { evaluator, registry } = evaluatorWithGauges(source, profile);
+    const { evaluator, registry } = evaluatorWithGauges(...f01DriftingFrom2s(3));
     const outcomes = await evaluateTicks(evaluator, 4, 30);
     const last = outcomes.at(-1)?.evaluations[0]?.report;
     const f01 = last?.subjects.find((subject) => subject.name === 'f01');
@@ -95,5 +96,28 @@ describe('the Prometheus drift sink', () => {
         check: 'drift',
       }),
     ).toBe(-1);
+  });
+
+  it('withdraws every statistic and alert state when cleared, keeping the counters', async () => {
+    const { evaluator, registry, sink } = evaluatorWithGauges(...f01DriftingFrom2s(2));
+    await evaluateTicks(evaluator, 4, 30);
+    sink.clear();
+    for (const name of [
+      'drift_psi',
+      'drift_js',
+      'drift_ks_d',
+      'drift_chi2_p',
+      'drift_w1',
+      'drift_window_samples',
+      'drift_alert_state',
+    ]) {
+      expect((await registry.getSingleMetric(name)?.get())?.values, name).toEqual([]);
+    }
+    expect(
+      await valueOf(registry, 'streamscore_drift_notifications_total', {
+        model: 'sim',
+        status: 'firing',
+      }),
+    ).toBe(1);
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * The alerting half of the drift side stream: the sinks (the compacted alert topic and the
+ * retrain topic, the webhooks, the Prometheus gauges), set up once per process, and the drift
+ * evaluator, which runs only while this process is the one that evaluates for the fleet (see
+ * drift-service). Each stretch of evaluating starts a fresh evaluator, so alert states start
+ * from OK when a process takes over.
+ */
+import type { Registry } from 'prom-client';
+import {
+  createDriftEvaluator,
+  type AlertIdentity,
+  type DriftEvaluator,
+  type DriftOutcomeSink,
+  type DriftSnapshot,
+  type ReferenceProfile,
+  type WindowHistogramSource,
+} from '../drift/index.js';
+import {
+  createKafkaDriftSink,
+  createPrometheusDriftSink,
+  createWebhookSink,
+  notificationPayloads,
+  retrainRequestPayloads,
+  type WebhookSink,
+} from '../drift/sinks/index.js';
+import { createKafkaClient } from '../io/index.js';
+import { createDriftAlertMetrics, type Logger } from '../observability/index.js';
+import type { Topology } from '../topology/index.js';
+
+export interface DriftAlertingOptions {
+  readonly topology: Topology;
+  readonly profile: ReferenceProfile;
+  readonly identity: AlertIdentity;
+  /** Where the evaluator reads the merged window counts. */
+  readonly source: WindowHistogramSource;
+  /** The drift report page alerts link to. */
+  readonly reportUrl: string;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+export interface DriftAlerting {
+  /** Creates the drift topics when missing and connects their producer. */
+  start(): Promise<void>;
+  /** Evaluates on the schedule from the next tick on, with fresh alert states. */
+  beginEvaluating(): void;
+  /** Stops evaluating (after a running round) and withdraws the drift gauges. */
+  endEvaluating(): Promise<void>;
+  /** The evaluator's latest evaluations and alerts; empty while this process does not evaluate. */
+  latest(): DriftSnapshot;
+  /** Ends evaluating, then stops the sinks in reverse order, delivering what they hold until the deadline. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+const NOT_EVALUATING: DriftSnapshot = Object.freeze({ fast: null, slow: null, alerts: [] });
+
+export function createDriftAlerting(options: DriftAlertingOptions): DriftAlerting {
+  const { topology, identity, logger } = options;
+  const drift = topology.drift;
+  const metrics = createDriftAlertMetrics(options.registry);
+  const kafkaSink = createKafkaDriftSink({
+    kafka: createKafkaClient(topology.kafka, logger),
+    alertTopic: drift.alertTopic,
+    retrainTopic: drift.retrainTopic,
+    metrics,
+    logger,
+  });
+  const webhooks: WebhookSink[] = [
+    { name: 'alerts', url: drift.webhookUrl, payloads: notificationPayloads },
+    { name: 'retrain', url: drift.retrainWebhookUrl, payloads: retrainRequestPayloads },
+  ].flatMap(({ name, url, payloads }) =>
+    url === undefined
+      ? []
+      : [createWebhookSink({ name, url, payloads, delivery: drift.webhook, metrics, logger })],
+  );
+  const gauges = createPrometheusDriftSink(metrics);
+  const sinks: DriftOutcomeSink[] = [kafkaSink, gauges, ...webhooks];
+  const modelLabel = { model: identity.model };
+  metrics.evaluating.set(modelLabel, 0);
+  let evaluator: DriftEvaluator | undefined;
+  let kafkaStarted = false;
+  let stopped: Promise<void> | undefined;
+
+  const endEvaluating = async () => {
+    const ending = evaluator;
+    evaluator = undefined;
+    if (ending === undefined) return;
+    await ending.stop();
+    metrics.evaluating.set(modelLabel, 0);
+    gauges.clear();
+  };
+
+  return {
+    async start() {
+      await kafkaSink.start();
+      kafkaStarted = true;
+    },
+    beginEvaluating() {
+      if (evaluator !== undefined || stopped !== undefined) return;
+      evaluator = createDriftEvaluator({
+        profile: options.profile,
+        identity,
+        source: options.source,
+        settings: drift.evaluation,
+        thresholds: drift.thresholds,
+        policy: drift.alerting,
+        retrain: { ...drift.retrain, dataTopic: topology.output.topic },
+        reportUrl: options.reportUrl,
+        sinks,
+        metrics,
+        logger,
+        // Rounds wait for the last flush of every drift consumer to land.
+        settleMs: 2 * drift.flushIntervalMs,
+      });
+      evaluator.start();
+      metrics.evaluating.set(modelLabel, 1);
+    },
+    endEvaluating,
+    latest: () => evaluator?.latest() ?? NOT_EVALUATING,
+    stop(deadlineMs = 10_000) {
+      stopped ??= (async () => {
+        const deadline = performance.now() + deadlineMs;
+        const left = () => Math.max(0, deadline - performance.now());
+        await endEvaluating();
+        for (const sink of [...webhooks].reverse()) await sink.stop(left());
+        if (kafkaStarted) await kafkaSink.stop(left());
+      })();
+      return stopped;
+    },
+  };
+}
