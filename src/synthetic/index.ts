@@ -26,3 +26,8 @@ export {
   type WriteTransactionsOptions,
   writeTransactionsJsonl,
 } from './write-transactions-jsonl.js';
+export {
+  createTransactionSampler,
+  fraudHoldoutPopulation,
+  type TransactionSampler,
+} from './transaction-sampler.js';
