@@ -24,7 +24,9 @@ describe('the fraud held-out population', () => {
   it('shifted, is the same population with the shift applied to every event', () => {
     const reference = fraudHoldoutPopulation().slice(0, 500);
     const inflated = fraudHoldoutPopulation({ amountScale: 2 }).slice(0, 500);
-    const ratios = inflated.map((event, i) => event.amount / (reference[i] as CardTransaction).amount);
+    const ratios = inflated.map(
+      (event, i) => event.amount / (reference[i] as CardTransaction).amount,
+    );
     expect(Math.min(...ratios)).toBeGreaterThan(1.9);
     expect(Math.max(...ratios)).toBeLessThan(2.1);
     expect(inflated.map((event) => event.card_id)).toEqual(reference.map((event) => event.card_id));
