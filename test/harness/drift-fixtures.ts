@@ -23,15 +23,19 @@ export type WindowCounters = Map<string, ReadonlyMap<string, number>>;
 
 /**
  * topologies/fraud.yaml with the drift side stream enabled, written to `dir` (its model
- * registry made absolute). Kafka addresses and topics still come from the environment.
+ * registry made absolute), with any further drift settings given. Kafka addresses and topics
+ * still come from the environment.
  */
 export async function writeDriftTopology(
   dir: string,
   options: {
     readonly name: string;
-    readonly redisUrl: string;
+    /** Omit to keep the counts in memory (one process). */
+    readonly redisUrl?: string;
     readonly windowMs: number;
     readonly flushIntervalMs: number;
+    /** More of the `drift` mapping (evaluation, alerting, webhookUrl: '${VAR}', ...). */
+    readonly settings?: Readonly<Record<string, unknown>>;
   },
 ): Promise<string> {
   const document = parseDocument(await readFile('topologies/fraud.yaml', 'utf8'));
@@ -41,7 +45,8 @@ export async function writeDriftTopology(
     enabled: true,
     windowMs: options.windowMs,
     flushIntervalMs: options.flushIntervalMs,
-    redisUrl: options.redisUrl,
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...options.settings,
   });
   const file = join(dir, `${options.name}.yaml`);
   await writeFile(file, document.toString());

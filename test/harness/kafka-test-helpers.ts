@@ -165,3 +165,20 @@ export function byPartition(records: readonly ConsumedRecord[]): Map<number, Con
   }
   return groups;
 }
+
+/** Collects every record of `topic`, from the beginning, into `records` until stopped. */
+export async function followTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ readonly records: ConsumedRecord[]; stop(): Promise<void> }> {
+  const consumer = createTestConsumer(kafka, uniqueGroupId('follow'));
+  const records: ConsumedRecord[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      records.push(toConsumedRecord(topic, partition, message));
+    },
+  });
+  return { records, stop: () => consumer.disconnect() };
+}
