@@ -1,19 +1,32 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { runFraudDemo } from '../demo/index.js';
 import { defaultStateFilePath } from '../devstack/index.js';
 import { createLogger } from '../observability/index.js';
+import {
+  TRANSACTION_DRIFT_PRESET_NAMES,
+  type TransactionDriftPresetName,
+} from '../synthetic/index.js';
+
+/** The drift phase's default shift: amounts move by 2σ, and the fraud scores follow. */
+const DEMO_DRIFT_PRESET: TransactionDriftPresetName = 'amount-shift-2sd';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'Run the reference fraud topology end to end on the local stack with a live synthetic stream',
+      'Run the reference fraud topology end to end on the local stack with a live synthetic stream that drifts',
     )
     .option('--topology <file>', 'topology to run', 'topologies/fraud.yaml')
     .option('--rate <events/s>', 'synthetic events per second', Number, 2_000)
-    .option('--duration <seconds>', 'how long to produce', Number, 20)
+    .option('--duration <seconds>', 'how long to produce', Number, 45)
     .option('--bad-share <share>', 'share of events sent malformed (dead-lettered)', Number, 0.001)
     .option('--partitions <n>', 'partitions of topics the demo creates', Number, 6)
+    .addOption(
+      new Option('--drift <preset>', 'the shift of the drift phase (none: a stationary stream)')
+        .choices([...TRANSACTION_DRIFT_PRESET_NAMES, 'none'])
+        .default(DEMO_DRIFT_PRESET),
+    )
+    .option('--drift-after <seconds>', 'stationary seconds before the drift phase', Number, 20)
     .option('--state-file <path>', 'dev stack state file', defaultStateFilePath(process.cwd()))
     .option('--log-level <level>', 'log level of the engine (logs go to stderr)', 'warn')
     .action(
@@ -23,6 +36,8 @@ export function registerDemoCommand(program: Command): void {
         duration: number;
         badShare: number;
         partitions: number;
+        drift: TransactionDriftPresetName | 'none';
+        driftAfter: number;
         stateFile: string;
         logLevel: 'warn';
       }) => {
@@ -33,6 +48,10 @@ export function registerDemoCommand(program: Command): void {
           durationSeconds: options.duration,
           badShare: options.badShare,
           partitions: options.partitions,
+          drift:
+            options.drift === 'none'
+              ? null
+              : { preset: options.drift, afterSeconds: options.driftAfter },
           stateFilePath: options.stateFile,
           logger,
           print: (line) => console.log(line),
