@@ -3,8 +3,12 @@
  * furthest from its reference) and, at the end, the alerts and retraining requests the run
  * left on their topics, read back as any consumer of those topics would.
  */
-import type { AlertCheck, driftAlertToJson, retrainRequestToJson } from '../drift/index.js';
-import type { DriftView } from '../engine/index.js';
+import type {
+  AlertCheck,
+  DriftPageSource,
+  driftAlertToJson,
+  retrainRequestToJson,
+} from '../drift/index.js';
 
 /** A record of the alert topic. */
 export type AlertRecord = ReturnType<typeof driftAlertToJson>;
@@ -26,7 +30,7 @@ function measure(subject: string, check: AlertCheck, value: number | null): stri
  * The drift column of the live line: the worst alert not at OK with its state, else the subject
  * with the highest PSI in the last fast evaluation with its verdict.
  */
-export function driftStatus(view: DriftView | undefined): string {
+export function driftStatus(view: DriftPageSource | undefined): string {
   const snapshot = view?.snapshot;
   const [alert] = snapshot?.alerts ?? [];
   if (alert !== undefined)

@@ -23,7 +23,7 @@ import {
   scoredEventSubjects,
   type AlertIdentity,
   type DriftConsumer,
-  type DriftSnapshot,
+  type DriftPageSource,
   type FeatureHistogram,
   type LiveReferenceProfile,
 } from '../drift/index.js';
@@ -46,13 +46,6 @@ export interface DriftServiceOptions {
   readonly registry: Registry;
 }
 
-/** What the drift report page shows: whose drift it is, and the latest evaluations and alerts. */
-export interface DriftView {
-  readonly identity: AlertIdentity;
-  /** Empty (no evaluations, no alerts) while another instance evaluates. */
-  readonly snapshot: DriftSnapshot;
-}
-
 export interface DriftService {
   /** `httpPort`: where this process's admin server listens (alerts link to its /drift page). */
   start(admin: { readonly httpPort: number }): Promise<void>;
@@ -60,7 +53,8 @@ export interface DriftService {
   /** Merged histograms per subject of the windows starting in [fromMs, toMs) (see DriftConsumer). */
   readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
   /** The /drift page's data; undefined until the service has started. */
-  view(): DriftView | undefined;
+  /** Whose drift and the latest evaluations; the snapshot is empty while another instance evaluates. */
+  view(): DriftPageSource | undefined;
   notReadyReason(): string | undefined;
 }
 

@@ -3,7 +3,6 @@ export {
   DRIFT_WINDOW_RETENTION_SECONDS,
   type DriftService,
   type DriftServiceOptions,
-  type DriftView,
 } from './drift-service.js';
 export {
   createOffsetWatermark,

@@ -5,6 +5,7 @@
  * before the drift consumer flushes its counts and leaves.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { driftPageView } from '../drift/index.js';
 import { createFeatureExtractor } from '../features/index.js';
 import {
   checkFeatureColumns,
@@ -60,6 +61,14 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
       if (!warm) return 'model warming up';
       return pipeline === undefined ? 'starting' : pipeline.notReadyReason();
     },
+    ...(drift
+      ? {
+          driftView: (scope) => {
+            const view = drift.view();
+            return view && driftPageView(view, scope);
+          },
+        }
+      : {}),
   });
   let stopped: Promise<void> | undefined;
 
