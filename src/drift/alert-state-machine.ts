@@ -22,6 +22,7 @@
  * observations and their evaluation times: no clock, no I/O.
  */
 import { createHash } from 'node:crypto';
+import { driftPageLink } from './drift-page-link.js';
 import type { DriftReportStatistics } from './drift-report.js';
 import type {
   BreachLevel,
@@ -251,7 +252,7 @@ export function createAlertStateMachine(options: AlertStateMachineOptions): Aler
       criticalSinceMs: alert.criticalSinceMs,
       firstFiringWindow: alert.firstFiringWindow,
       evidence: observation.evidence,
-      reportUrl: options.reportUrl,
+      reportUrl: driftPageLink(options.reportUrl, key.scope, key.subject),
     };
   };
 

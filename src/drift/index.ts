@@ -67,6 +67,7 @@ export {
   type NotificationGrouper,
   type NotifiedAlert,
 } from './drift-notification.js';
+export { driftPageLink } from './drift-page-link.js';
 export { driftPageView, type DriftPageSource } from './drift-page-view.js';
 export {
   buildDriftReport,

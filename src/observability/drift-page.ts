@@ -8,6 +8,7 @@
  * taken from the view is escaped: feature names come from topology files and unseen category
  * values straight from the live stream.
  */
+import { driftPageLink } from '../drift/drift-page-link.js';
 
 export const DRIFT_PAGE_FORMAT = 'streamscore-drift-page';
 export const DRIFT_PAGE_VERSION = 1;
@@ -119,15 +120,6 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 /** Text safe inside an element or a quoted attribute. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
-}
-
-/**
- * The address of a subject's section on the page at `pageUrl` (`<admin base URL>/drift`, or ''
- * within the page): the scope as the query, the subject as the fragment, percent-encoded (the
- * section's id is the name itself).
- */
-export function driftPageLink(pageUrl: string, scope: DriftPageScope, subject: string): string {
-  return `${pageUrl}?scope=${scope}#${encodeURIComponent(subject)}`;
 }
 
 export function renderDriftPage(view: DriftPageView): string {

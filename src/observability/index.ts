@@ -8,7 +8,6 @@ export {
   DRIFT_PAGE_FORMAT,
   DRIFT_PAGE_SCOPES,
   DRIFT_PAGE_VERSION,
-  driftPageLink,
   escapeHtml,
   renderDriftPage,
   type DriftPageAlert,

@@ -490,7 +490,7 @@ const drift = z
     webhook: webhookDelivery.default(() => webhookDelivery.parse({})),
     retrain: retrainPolicy.default(() => retrainPolicy.parse({})),
     adminBaseUrl: text(nonEmpty().optional()).describe(
-      'Base URL at which people reach this process’s admin server; alerts link to `<adminBaseUrl>/drift`. Default: `http://<host name>:<observability.httpPort>`.',
+      'Base URL at which people reach this process’s admin server; alerts link to their subject on `<adminBaseUrl>/drift`. Default: `http://<host name>:<observability.httpPort>`.',
     ),
   })
   .describe(

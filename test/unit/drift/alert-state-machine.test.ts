@@ -278,7 +278,7 @@ describe('the alert state machine', () => {
       thresholds: { warning: 0.1, critical: 0.25, resolveBelow: 0.08000000000000002 },
       window: { scope: 'fast', fromMs: 3 * EVERY_MS - 3_600_000, toMs: 3 * EVERY_MS },
       evidence: { samples: { reference: 50_000, current: 5000 } },
-      reportUrl: 'http://admin:9464/drift',
+      reportUrl: 'http://admin:9464/drift?scope=fast#amount',
       recentBreaches: 3,
     });
   });

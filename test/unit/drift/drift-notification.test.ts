@@ -166,7 +166,7 @@ describe('notification and alert JSON', () => {
       firingSince: '2026-11-23T12:05:00.000Z',
       samples: { reference: 100, current: 2000 },
       topUnseen: [{ value: 'new-merchant', count: 7 }],
-      reportUrl: 'http://a/drift',
+      reportUrl: 'http://a/drift?scope=slow#amount',
     });
   });
 });

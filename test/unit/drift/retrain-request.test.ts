@@ -187,7 +187,7 @@ describe('the retrain policy', () => {
         from: '2025-12-31T23:59:56.000Z',
         to: '2026-01-01T01:00:00.000Z',
       },
-      reportUrl: 'http://a/drift',
+      reportUrl: 'http://a/drift?scope=slow#__score__',
     });
   });
 });

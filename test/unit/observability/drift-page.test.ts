@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { driftPageLink } from '../../../src/drift/index.js';
 import {
-  driftPageLink,
   escapeHtml,
   renderDriftPage,
   type DriftPageSubject,
