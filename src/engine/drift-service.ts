@@ -52,8 +52,10 @@ export interface DriftService {
   stop(deadlineMs?: number): Promise<void>;
   /** Merged histograms per subject of the windows starting in [fromMs, toMs) (see DriftConsumer). */
   readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
-  /** The /drift page's data; undefined until the service has started. */
-  /** Whose drift and the latest evaluations; the snapshot is empty while another instance evaluates. */
+  /**
+   * The /drift page's data: whose drift, and the latest evaluations and alerts (empty while
+   * another instance evaluates); undefined until the service has started.
+   */
   view(): DriftPageSource | undefined;
   notReadyReason(): string | undefined;
 }
