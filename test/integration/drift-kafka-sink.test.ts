@@ -166,7 +166,7 @@ describe('the Kafka drift sink', () => {
       state: 'FIRING',
       level: 'critical',
       samples: { current: 1200 },
-      reportUrl: 'http://127.0.0.1:9464/drift',
+      reportUrl: 'http://127.0.0.1:9464/drift?scope=fast#__score__',
     });
     expect(latest.statistics.psi).toBeGreaterThan(0.25);
     const firingRecord = ofScore.find((record) => record.headers[ALERT_HEADERS.event] === 'firing');
