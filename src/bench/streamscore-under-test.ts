@@ -82,14 +82,23 @@ export interface StreamscoreUnderTest extends ChildUnderTest {
   meanBatchSize(): Promise<number | undefined>;
 }
 
+/** `only`: run just one part of the topology (`streamscore run --only`). */
 export async function startStreamscore(
   topologyFile: string,
   topics: StreamscoreTopics,
+  only?: 'scoring' | 'drift',
 ): Promise<StreamscoreUnderTest> {
   const httpPort = await findFreePort();
   const child = startChild(
     process.execPath,
-    [cliPath, 'run', topologyFile, '--http-port', String(httpPort)],
+    [
+      cliPath,
+      'run',
+      topologyFile,
+      '--http-port',
+      String(httpPort),
+      ...(only === undefined ? [] : ['--only', only]),
+    ],
     {
       cwd: repoRoot,
       env: {

@@ -21,15 +21,29 @@ export async function runStreamscoreOnBacklog(
     readonly label: string;
     readonly variant: TopologyVariant;
     readonly capSeconds: number;
+    /**
+     * With a drift-enabled variant: run the drift side stream as its own process beside the
+     * scorer (`--only drift` and `--only scoring`); the scorer alone is measured.
+     */
+    readonly driftProcess?: boolean;
   },
 ): Promise<BacklogRun> {
   const backlog = await context.backlog();
   const topics = await context.createRunTopics(options.label);
   const topologyFile = join(context.scratchDir, `${options.label}.yaml`);
   await writeTopologyVariant(topologyFile, options.variant);
+  const runTopics = { brokers: context.brokers, ...topics };
+  const drift = options.driftProcess
+    ? await startStreamscore(topologyFile, runTopics, 'drift')
+    : undefined;
   try {
+    await drift?.waitReady();
     const startedAtMs = performance.now();
-    const scorer = await startStreamscore(topologyFile, { brokers: context.brokers, ...topics });
+    const scorer = await startStreamscore(
+      topologyFile,
+      runTopics,
+      drift === undefined ? undefined : 'scoring',
+    );
     return await measureBacklogRun({
       admin: context.admin,
       outputTopic: topics.output,
@@ -44,6 +58,7 @@ export async function runStreamscoreOnBacklog(
       onProgress: progressPrinter(context, options.label, backlog.records),
     });
   } finally {
+    await drift?.stop();
     await context.dropRunTopics(topics);
   }
 }

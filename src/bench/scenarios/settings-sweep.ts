@@ -12,6 +12,7 @@ const SWEEP: readonly {
   readonly label: string;
   readonly change: string;
   readonly variant: Omit<TopologyVariant, 'registryDir' | 'modelName'>;
+  readonly driftProcess?: boolean;
 }[] = [
   { label: 'shipped', change: 'none (topologies/fraud.yaml)', variant: {} },
   { label: 'batch-64', change: 'maxBatchSize 64', variant: { maxBatchSize: 64 } },
@@ -27,17 +28,23 @@ const SWEEP: readonly {
     change: 'drift side stream on, in the same process (memory store)',
     variant: { drift: true },
   },
+  {
+    label: 'drift-process',
+    change: 'drift side stream on, as its own process beside the scorer (memory store)',
+    variant: { drift: true },
+    driftProcess: true,
+  },
 ];
 
 export const settingsSweepScenario: Scenario<'settings'> = {
   id: 'settings',
   title: 'Settings sweep (fraud model)',
   method:
-    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, maxQueuedEvents 2048, inference in worker threads, the drift side stream on). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
+    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, maxQueuedEvents 2048, inference in worker threads, the drift side stream on in the same process and as its own process, where only the scoring process CPU is counted). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
   async run(context) {
     const { referenceTopology: topology } = context;
     const runs = [];
-    for (const { label, change, variant } of SWEEP) {
+    for (const { label, change, variant, driftProcess } of SWEEP) {
       const run = await runStreamscoreOnBacklog(context, {
         label: `settings-${label}`,
         variant: {
@@ -46,6 +53,7 @@ export const settingsSweepScenario: Scenario<'settings'> = {
           ...variant,
         },
         capSeconds: context.plan.settingsCapSeconds,
+        driftProcess,
       });
       runs.push({ label, change, run });
     }

@@ -20,7 +20,7 @@ import { driftAlertToJson } from '../drift-notification.js';
 import { retrainRequestToJson } from '../retrain-request.js';
 
 // kafkajs is CommonJS, and Node's named-export detection misses this enum.
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, Partitioners } = kafkajs;
 
 export const ALERT_HEADERS = Object.freeze({
   model: 'streamscore.model',
@@ -47,7 +47,11 @@ export interface KafkaDriftSink extends DriftOutcomeSink {
 export function createKafkaDriftSink(options: KafkaDriftSinkOptions): KafkaDriftSink {
   const { kafka, alertTopic, retrainTopic, metrics } = options;
   const log = options.logger.child({ stage: 'drift-kafka-sink' });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    // Alerts are keyed by fingerprint; the current default (murmur2, as Java clients use).
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   let sends: Promise<void> = Promise.resolve();
 
   const send = (topic: string, messages: Message[]) => {
