@@ -39,7 +39,12 @@ import { createOrderedOutbox, type OrderedOutbox } from './ordered-outbox.js';
 interface PendingEvent {
   readonly partition: number;
   readonly message: KafkaMessage;
-  readonly event: Record<string, unknown>;
+  /**
+   * The decoded event, kept only when it already has the score field (it is then encoded
+   * whole); otherwise the score is appended to the input bytes, and holding thousands of
+   * decoded events in the queue would only feed the garbage collector.
+   */
+  readonly eventWithScoreField: Record<string, unknown> | undefined;
 }
 
 interface DeadLetter {
@@ -182,7 +187,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     const messages: Message[] = new Array(batch.size);
     const { scoreField } = topology.output;
     for (let i = 0; i < batch.size; i++) {
-      const { partition, message, event } = batch.items[i] as PendingEvent;
+      const { partition, message, eventWithScoreField } = batch.items[i] as PendingEvent;
       const score: Record<string, unknown> = {};
       for (const output of topology.model.outputs) {
         score[output.field] = outputValue(outputs[output.name], i, output.column);
@@ -192,7 +197,12 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       score.scoredAt = scoredAt;
       messages[i] = {
         key: message.key,
-        value: codec.encodeWithField(message.value as Buffer, event, scoreField, score),
+        value: codec.encodeWithField(
+          message.value as Buffer,
+          eventWithScoreField,
+          scoreField,
+          score,
+        ),
         partition: partition % outputPartitions,
         headers: {
           [HEADERS.sourceTopic]: inputTopic,
@@ -370,7 +380,11 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         });
         continue;
       }
-      batcher.commitRow({ partition, message, event });
+      batcher.commitRow({
+        partition,
+        message,
+        eventWithScoreField: Object.hasOwn(event, topology.output.scoreField) ? event : undefined,
+      });
     }
     metrics.eventsConsumed.inc(labels, accepted);
     metrics.queueDepth.set(labels, batcher.queuedEvents());

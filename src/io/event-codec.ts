@@ -9,12 +9,13 @@ export interface EventCodec {
   decode(bytes: Buffer): unknown;
   encode(event: unknown): Buffer;
   /**
-   * Encodes a decoded event with one top-level field set to `value`. `source` holds the bytes
-   * the event was decoded from, which a codec may reuse instead of encoding the event again.
+   * Encodes the event decoded from `source` with one top-level field set to `value`. When the
+   * event already has that field, `decoded` must be the decoded event (it is encoded whole with
+   * the field replaced); otherwise `value` is added to the source bytes as they are.
    */
   encodeWithField(
     source: Buffer,
-    event: Record<string, unknown>,
+    decoded: Record<string, unknown> | undefined,
     field: string,
     value: unknown,
   ): Buffer;
@@ -25,25 +26,26 @@ const OPEN_BRACE = 0x7b;
 
 export function createJsonCodec(): EventCodec {
   const encode = (event: unknown) => Buffer.from(JSON.stringify(event), 'utf8');
+  const decode = (bytes: Buffer): Record<string, unknown> => {
+    const event: unknown = JSON.parse(bytes.toString('utf8'));
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      throw new Error(
+        `expected a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`,
+      );
+    }
+    return event as Record<string, unknown>;
+  };
   return {
     format: 'json',
-    decode(bytes) {
-      const event: unknown = JSON.parse(bytes.toString('utf8'));
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        throw new Error(
-          `expected a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`,
-        );
-      }
-      return event;
-    },
+    decode,
     encode,
-    encodeWithField(source, event, field, value) {
+    encodeWithField(source, decoded, field, value) {
       // Re-serialising the whole event costs more than everything else we do to it; the
       // source bytes already are the event, so the field is appended before the closing brace.
       // A field the event already has must be replaced, not duplicated: encode it whole then.
-      if (Object.hasOwn(event, field)) return encode({ ...event, [field]: value });
+      if (decoded !== undefined) return encode({ ...decoded, [field]: value });
       const close = lastNonSpace(source, source.length - 1);
-      if (source[close] !== CLOSE_BRACE) return encode({ ...event, [field]: value });
+      if (source[close] !== CLOSE_BRACE) return encode({ ...decode(source), [field]: value });
       const empty = source[lastNonSpace(source, close - 1)] === OPEN_BRACE;
       const member = `${empty ? '' : ','}${JSON.stringify(field)}:${JSON.stringify(value)}}`;
       return Buffer.concat([source.subarray(0, close), Buffer.from(member, 'utf8')]);

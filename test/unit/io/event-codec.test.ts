@@ -7,7 +7,9 @@ const score = { probability: 0.25, label: 0, model: 'fraud', version: 1 };
 function withField(text: string, field = 'fraud', value: unknown = score) {
   const source = Buffer.from(text, 'utf8');
   const event = codec.decode(source) as Record<string, unknown>;
-  return codec.encodeWithField(source, event, field, value).toString('utf8');
+  // As the pipeline does: the decoded event is passed only when it already has the field.
+  const decoded = Object.hasOwn(event, field) ? event : undefined;
+  return codec.encodeWithField(source, decoded, field, value).toString('utf8');
 }
 
 describe('JSON codec: an event with a field added', () => {
