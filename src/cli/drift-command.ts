@@ -3,7 +3,6 @@ import { extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
   buildDriftReport,
-  buildReferenceProfile,
   checkProfileMatches,
   featureSubjects,
   formatDriftReportTable,
@@ -18,6 +17,7 @@ import { loadTopology, type Topology } from '../topology/index.js';
 import {
   openModelScorer,
   parsePositiveInteger,
+  profileJsonlFile,
   type OpenedModelScorer,
 } from './profile-command.js';
 
@@ -112,21 +112,7 @@ async function loadReference(
     );
     return { profile, kind: 'profile' };
   }
-  const dataset = await readJsonlDataset(file, {
-    features: topology.features,
-    scorer: scoring.scorer,
-  });
-  const profile = buildReferenceProfile(dataset.columns, {
-    topology: topology.name,
-    model: scoring.model,
-    data: {
-      file: dataset.file,
-      sha256: dataset.sha256,
-      undecodableLines: dataset.undecodableLines,
-      unscoredEvents: dataset.unscoredEvents,
-    },
-    calibration: options.windowEvents === undefined ? {} : { windowEvents: options.windowEvents },
-  });
+  const profile = await profileJsonlFile(topology, scoring, file, options.windowEvents);
   return { profile, kind: 'data' };
 }
 

@@ -60,21 +60,7 @@ export function registerProfileCommand(program: Command): void {
       const scoring = await openModelScorer(topology);
       let profile: ReferenceProfile;
       try {
-        const dataset = await readJsonlDataset(options.data, {
-          features: topology.features,
-          scorer: scoring.scorer,
-        });
-        profile = buildReferenceProfile(dataset.columns, {
-          topology: topology.name,
-          model: scoring.model,
-          data: {
-            file: dataset.file,
-            sha256: dataset.sha256,
-            undecodableLines: dataset.undecodableLines,
-            unscoredEvents: dataset.unscoredEvents,
-          },
-          calibration: { windowEvents: options.windowEvents },
-        });
+        profile = await profileJsonlFile(topology, scoring, options.data, options.windowEvents);
       } finally {
         await scoring.release();
       }
@@ -97,6 +83,33 @@ export interface OpenedModelScorer {
   /** The model version's directory in the registry. */
   readonly modelDir: string;
   release(): Promise<void>;
+}
+
+/**
+ * The reference profile of a JSONL file of events, read through the topology's features and
+ * scored by its model; `windowEvents` overrides the calibration's production window size.
+ */
+export async function profileJsonlFile(
+  topology: Topology,
+  scoring: OpenedModelScorer,
+  file: string,
+  windowEvents: number | undefined,
+): Promise<ReferenceProfile> {
+  const dataset = await readJsonlDataset(file, {
+    features: topology.features,
+    scorer: scoring.scorer,
+  });
+  return buildReferenceProfile(dataset.columns, {
+    topology: topology.name,
+    model: scoring.model,
+    data: {
+      file: dataset.file,
+      sha256: dataset.sha256,
+      undecodableLines: dataset.undecodableLines,
+      unscoredEvents: dataset.unscoredEvents,
+    },
+    calibration: windowEvents === undefined ? {} : { windowEvents },
+  });
 }
 
 /**
