@@ -31,22 +31,14 @@ import {
 import { calibrationWarnings, type CalibrationWarning } from './profile-calibration.js';
 import { fineBinLabels } from './reference-binning.js';
 import type { ProfiledSubject, ReferenceProfile } from './reference-profile.js';
-import { subjectStatistics } from './subject-statistics.js';
+import { subjectStatistics, type SubjectStatistics } from './subject-statistics.js';
 
 export const DRIFT_REPORT_FORMAT = 'streamscore-drift-report';
 export const DRIFT_REPORT_VERSION = 1;
 
-export interface DriftReportStatistics {
-  readonly psi: number | null;
-  readonly jensenShannon: number | null;
+/** A subject's statistics, with the χ² p-value also after Benjamini–Hochberg across subjects. */
+export interface DriftReportStatistics extends Omit<SubjectStatistics, 'chiSquare'> {
   readonly chiSquare: (ChiSquareResult & { readonly pValueAdjusted: number | null }) | null;
-  readonly ksD: number | null;
-  readonly wasserstein: number | null;
-  readonly wassersteinNormalised: number | null;
-  readonly meanShift: number | null;
-  readonly nullRateChange: number | null;
-  readonly outOfRangeShare: number | null;
-  readonly unseenShare: number | null;
 }
 
 export interface DriftReportSide {
