@@ -14,14 +14,9 @@ import {
   type ProfileModel,
   type ReferenceProfile,
 } from '../drift/index.js';
+import { resolveTopologyModel } from '../engine/index.js';
 import { StreamscoreError } from '../errors.js';
-import { createFeatureExtractor } from '../features/index.js';
-import {
-  checkFeatureColumns,
-  createModelSession,
-  resolveModel,
-  type ResolvedModel,
-} from '../inference/index.js';
+import { createModelSession, type ResolvedModel } from '../inference/index.js';
 import { createLogger } from '../observability/index.js';
 import { loadTopology, type Topology } from '../topology/index.js';
 
@@ -118,20 +113,14 @@ export async function profileJsonlFile(
  * 1-D integer output the topology emits, if any.
  */
 export async function openModelScorer(topology: Topology): Promise<OpenedModelScorer> {
-  const resolved = await resolveModel(
-    topology.model.registryDir,
-    topology.model.name,
-    topology.model.version,
-  );
-  const extractor = createFeatureExtractor(topology.features);
-  checkFeatureColumns(resolved, extractor.columns, topology.sourceFile);
+  const { model: resolved, width } = await resolveTopologyModel(topology);
   const outputs = scoredOutputs(topology, resolved);
   const session = await createModelSession({
     modelPath: resolved.modelPath,
     modelLabel: resolved.label,
     inputName: topology.model.input,
     outputNames: [outputs.score.output, ...(outputs.label === null ? [] : [outputs.label.output])],
-    width: extractor.width,
+    width,
     executionProviders: topology.model.executionProviders,
     warmupBatchSizes: [],
     // Offline scoring shares the machine with whatever else runs; one thread is plenty.

@@ -20,3 +20,4 @@ export {
   type ScoringServiceOptions,
   type ServicePart,
 } from './scoring-service.js';
+export { resolveTopologyModel } from './topology-model.js';

@@ -6,18 +6,16 @@
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { driftPageView } from '../drift/index.js';
-import { createFeatureExtractor } from '../features/index.js';
 import {
-  checkFeatureColumns,
   createModelSession,
   createWorkerSessionPool,
-  resolveModel,
   type ModelSession,
 } from '../inference/index.js';
 import { createAdminServer, type Logger } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 import { createDriftService, type DriftService } from './drift-service.js';
 import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
+import { resolveTopologyModel } from './topology-model.js';
 
 /** What a process runs: scoring, the drift side stream, or both. */
 export type ServicePart = 'scoring' | 'drift';
@@ -79,13 +77,7 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
       const { port } = await admin.start();
       await drift?.start({ httpPort: port });
       if (!scoring) return { httpPort: port };
-      const model = await resolveModel(
-        topology.model.registryDir,
-        topology.model.name,
-        topology.model.version,
-      );
-      const extractor = createFeatureExtractor(topology.features);
-      checkFeatureColumns(model, extractor.columns, topology.sourceFile);
+      const { model, width } = await resolveTopologyModel(topology);
       const { maxBatchSize, preferredBatchSizes } = topology.batching;
       const { mode, workers, intraOpThreads } = topology.model.inference;
       const sessionOptions = {
@@ -93,7 +85,7 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
         modelLabel: model.label,
         inputName: topology.model.input,
         outputNames: topology.model.outputs.map((output) => output.name),
-        width: extractor.width,
+        width,
         executionProviders: topology.model.executionProviders,
         warmupBatchSizes: [...preferredBatchSizes, maxBatchSize],
         intraOpThreads,
