@@ -8,19 +8,7 @@ import {
   type ScoringSession,
 } from '../../../src/drift/index.js';
 import { StreamscoreError } from '../../../src/errors.js';
-import { parseTopology, type FeatureSpec } from '../../../src/topology/index.js';
-
-function featuresFrom(yaml: string): readonly FeatureSpec[] {
-  const source = `name: t
-kafka: { brokers: 127.0.0.1:9092 }
-input: { topic: in, groupId: g }
-output: { topic: out }
-deadLetter: { topic: dlq }
-model: { name: m, input: x, outputs: [{ name: y, field: y }] }
-features:
-${yaml}`;
-  return parseTopology(source, 'test.yaml', { env: {} }).features;
-}
+import { featuresFrom } from '../../harness/feature-specs.js';
 
 const features = featuresFrom(`
   - { name: amount, path: amount, type: number, transforms: [{ op: log1p }] }

@@ -4,20 +4,7 @@ import {
   parseFieldPath,
   readFieldPath,
 } from '../../../src/features/index.js';
-import { parseTopology, type FeatureSpec } from '../../../src/topology/index.js';
-
-/** Feature specs go through the real topology schema, so defaults are what users get. */
-function featuresFrom(yaml: string): readonly FeatureSpec[] {
-  const source = `name: t
-kafka: { brokers: 127.0.0.1:9092 }
-input: { topic: in, groupId: g }
-output: { topic: out }
-deadLetter: { topic: dlq }
-model: { name: m, input: x, outputs: [{ name: y, field: y }] }
-features:
-${yaml}`;
-  return parseTopology(source, 'test.yaml', { env: {} }).features;
-}
+import { featuresFrom } from '../../harness/feature-specs.js';
 
 describe('field paths', () => {
   it('parses dots and indices, with or without a leading $.', () => {
