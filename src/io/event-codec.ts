@@ -7,7 +7,6 @@ export interface EventCodec {
   readonly format: string;
   /** Throws on bytes that are not a valid event; the message says why. */
   decode(bytes: Buffer): unknown;
-  encode(event: unknown): Buffer;
   /**
    * Encodes the event decoded from `source` with one top-level field set to `value`. When the
    * event already has that field, `decoded` must be the decoded event (it is encoded whole with
@@ -38,7 +37,6 @@ export function createJsonCodec(): EventCodec {
   return {
     format: 'json',
     decode,
-    encode,
     encodeWithField(source, decoded, field, value) {
       // Re-serialising the whole event costs more than everything else we do to it; the
       // source bytes already are the event, so the field is appended before the closing brace.
