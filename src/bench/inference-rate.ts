@@ -9,11 +9,10 @@ import {
   createWorkerSessionPool,
   type ModelSession,
 } from '../inference/index.js';
-import { createLogger } from '../observability/index.js';
+import { createLogger, nearestRankQuantile } from '../observability/index.js';
 import { createTransactionGenerator } from '../synthetic/index.js';
 import type { ExecutionProvider, FeatureSpec } from '../topology/index.js';
 import type { InferenceRate } from './bench-results.js';
-import { quantile } from './statistics.js';
 
 export interface InferenceRateOptions {
   readonly modelPath: string;
@@ -94,7 +93,7 @@ export async function measureInferenceRate(options: InferenceRateOptions): Promi
       batches: durationsMs.length,
       // Wall time each batch held a worker (or the main thread), queueing excluded.
       meanBatchMs: (seconds * 1000 * servers) / durationsMs.length,
-      p99BatchMs: quantile(durationsMs, 0.99),
+      p99BatchMs: nearestRankQuantile(durationsMs, 0.99),
       seconds,
     };
   } finally {

@@ -2,6 +2,7 @@
  * The arithmetic of the benchmark, kept pure so that every number in the report can be checked
  * by a unit test: quantiles, rates over a measurement window, CPU use and memory growth.
  */
+import { nearestRankQuantile } from '../observability/index.js';
 
 /** One observation of a system under test, taken by the bench's poll loop. */
 export interface ProgressSample {
@@ -13,19 +14,6 @@ export interface ProgressSample {
   readonly cpuSeconds?: number;
   /** Resident set size in bytes, when it could be read. */
   readonly rssBytes?: number;
-}
-
-/**
- * Nearest-rank quantile of ascending `sorted` values: the smallest value with at least
- * `q × n` values at or below it. NaN for an empty list. Nearest rank never invents a value
- * between two observations, so a p99.9 of integer milliseconds stays an observed latency.
- */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  if (q <= 0) return sorted[0] as number;
-  const rank = Math.ceil(q * n);
-  return sorted[Math.min(n, rank) - 1] as number;
 }
 
 export interface LatencySummary {
@@ -45,9 +33,9 @@ export function summarizeLatencies(latenciesMs: Float64Array): LatencySummary {
   const count = latenciesMs.length;
   return {
     count,
-    p50Ms: quantile(latenciesMs, 0.5),
-    p99Ms: quantile(latenciesMs, 0.99),
-    p999Ms: quantile(latenciesMs, 0.999),
+    p50Ms: nearestRankQuantile(latenciesMs, 0.5),
+    p99Ms: nearestRankQuantile(latenciesMs, 0.99),
+    p999Ms: nearestRankQuantile(latenciesMs, 0.999),
     maxMs: count === 0 ? Number.NaN : (latenciesMs[count - 1] as number),
     meanMs: count === 0 ? Number.NaN : sum / count,
   };

@@ -17,7 +17,7 @@ import {
   resolveCacheRootDir,
 } from '../devstack/index.js';
 import { createScoringService } from '../engine/index.js';
-import type { Logger } from '../observability/index.js';
+import { nearestRankQuantile, type Logger } from '../observability/index.js';
 import {
   createTransactionSampler,
   fraudHoldoutPopulation,
@@ -383,9 +383,9 @@ function liveLine(stats: {
   ].join('  ');
 }
 
+/** Latency quantiles as the demo prints them: 0 before the first scored event. */
 function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return sorted.length === 0 ? 0 : nearestRankQuantile(sorted, q);
 }
 
 async function batchStats(registry: Registry): Promise<{ sum: number; count: number }> {

@@ -22,3 +22,4 @@ export {
 export { createDriftConsumerMetrics, type DriftConsumerMetrics } from './drift-consumer-metrics.js';
 export { createLogger, type Logger } from './logger.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
+export { nearestRankQuantile } from './nearest-rank-quantile.js';
