@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { findFreePort } from '../devstack/index.js';
+import { sumPrometheusSamples } from '../observability/index.js';
 import type { ExecutionProvider } from '../topology/index.js';
 import { startChild, type ChildUnderTest } from './child-process.js';
 
@@ -114,7 +115,7 @@ export async function startStreamscore(
   );
   const base = `http://127.0.0.1:${httpPort}`;
   const metric = async (name: string) =>
-    sumSeries(await (await fetch(`${base}/metrics`)).text(), name);
+    sumPrometheusSamples(await (await fetch(`${base}/metrics`)).text(), name);
   return {
     ...child,
     httpPort,
@@ -140,16 +141,4 @@ export async function startStreamscore(
       return sum === undefined || !count ? undefined : sum / count;
     },
   };
-}
-
-/** Sums the samples of one metric name (any labels) in Prometheus text format. */
-export function sumSeries(text: string, name: string): number | undefined {
-  let total: number | undefined;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const next = line[name.length];
-    if (next !== ' ' && next !== '{') continue;
-    total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }

@@ -23,3 +23,4 @@ export { createDriftConsumerMetrics, type DriftConsumerMetrics } from './drift-c
 export { createLogger, type Logger } from './logger.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
 export { nearestRankQuantile } from './nearest-rank-quantile.js';
+export { sumPrometheusSamples } from './prometheus-samples.js';

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../src/devstack/index.js';
+import { sumPrometheusSamples } from '../../src/observability/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'streamscore.js');
@@ -67,17 +68,7 @@ export async function startScorerProcess(
       throw new Error(`scorer not ready after ${timeoutMs} ms:\n${output}`);
     },
     async metric(name, labels = {}) {
-      const { text } = await fetchText('/metrics');
-      const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-      let total: number | undefined;
-      for (const line of text.split('\n')) {
-        if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) {
-          continue;
-        }
-        if (!wanted.every((pair) => line.includes(pair))) continue;
-        total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return total;
+      return sumPrometheusSamples((await fetchText('/metrics')).text, name, labels);
     },
   };
 }

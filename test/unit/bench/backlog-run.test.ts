@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeBacklogRun } from '../../../src/bench/backlog-run.js';
-import { sumSeries } from '../../../src/bench/streamscore-under-test.js';
 
 describe('summarizeBacklogRun', () => {
   it('reports the steady rate, CPU per event and whether the backlog was drained', () => {
@@ -40,22 +39,5 @@ describe('summarizeBacklogRun', () => {
     });
     expect(run.eventsPerSecond).toBe(0);
     expect(run.cpuCores).toBeUndefined();
-  });
-});
-
-describe('sumSeries', () => {
-  const text = [
-    '# HELP streamscore_batch_size_events Events per inference batch.',
-    'streamscore_batch_size_events_bucket{le="256",topology="t"} 10',
-    'streamscore_batch_size_events_sum{topology="t"} 2000',
-    'streamscore_batch_size_events_count{topology="t"} 10',
-    'streamscore_events_scored_total{topology="t",model="a"} 5',
-    'streamscore_events_scored_total{topology="t",model="b"} 7',
-  ].join('\n');
-
-  it('sums one series over its labels, not its longer-named siblings', () => {
-    expect(sumSeries(text, 'streamscore_events_scored_total')).toBe(12);
-    expect(sumSeries(text, 'streamscore_batch_size_events_sum')).toBe(2000);
-    expect(sumSeries(text, 'streamscore_batch_size_events')).toBeUndefined();
   });
 });
