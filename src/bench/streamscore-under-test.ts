@@ -32,7 +32,7 @@ export interface TopologyVariant {
     readonly intraOpThreads?: number;
   };
   readonly executionProviders?: readonly ExecutionProvider[];
-  /** Runs the drift side stream in the same process (its reference: next to the model). */
+  /** Turns the drift side stream on (its reference: next to the model). */
   readonly drift?: boolean;
 }
 

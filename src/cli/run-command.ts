@@ -46,25 +46,28 @@ export function registerRunCommand(program: Command): void {
       const logger = createLogger({ level: topology.observability.logLevel }).child({
         topology: topology.name,
       });
-      const service = createScoringService({
-        topology,
-        logger,
-        httpPort: options.httpPort,
-        ...(options.only === undefined ? {} : { parts: [options.only] }),
-      });
       let stopping = false;
-      const shutdown = (signal: string) => {
+      const shutdown = (reason: string, exitCode = 0) => {
         if (stopping) return;
         stopping = true;
-        logger.info({ signal }, 'shutting down');
+        logger.info({ reason }, 'shutting down');
         service.stop(options.stopTimeoutMs).then(
-          () => process.exit(0),
+          () => process.exit(exitCode),
           (error: unknown) => {
             logger.error({ err: error }, 'shutdown failed');
             process.exit(1);
           },
         );
       };
+      const service = createScoringService({
+        topology,
+        logger,
+        httpPort: options.httpPort,
+        ...(options.only === undefined ? {} : { parts: [options.only] }),
+        // Scoring on without drift would leave alerts silently off: stop, and let the
+        // supervisor restart the whole process.
+        onFailure: () => shutdown('drift side stream failed', 1),
+      });
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
       try {

@@ -217,7 +217,7 @@ async function scoreLiveStream(
           meanBatch,
           queueDepth: await metricTotal(service.registry, 'streamscore_queue_depth_events'),
           flaggedShare: scored === 0 ? 0 : flagged / scored,
-          drift: driftStatus(service.drift?.view()),
+          drift: driftStatus(await service.drift?.view()),
         }),
       );
       windowLatencies = [];

@@ -13,7 +13,7 @@ import {
 } from '../inference/index.js';
 import { createAdminServer, type Logger } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
-import { createDriftService, type DriftService } from './drift-service.js';
+import { createDriftThread, type DriftThread } from './drift-thread.js';
 import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
 import { resolveTopologyModel } from './topology-model.js';
 
@@ -27,13 +27,18 @@ export interface ScoringServiceOptions {
   readonly httpPort?: number;
   /** Default: scoring, plus drift when the topology has `drift.enabled`. */
   readonly parts?: readonly ServicePart[];
+  /**
+   * Called when a part fails after start (the drift thread died); the caller should stop the
+   * service, so that its supervisor restarts the process. Default: the failure is only logged.
+   */
+  readonly onFailure?: (error: Error) => void;
 }
 
 export interface ScoringService {
-  /** The Prometheus registry behind /metrics. */
+  /** The Prometheus registry of scoring and the process (/metrics adds the drift thread's). */
   readonly registry: Registry;
   /** The drift side stream, when this service runs it. */
-  readonly drift: DriftService | undefined;
+  readonly drift: DriftThread | undefined;
   start(): Promise<{ httpPort: number }>;
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -45,14 +50,14 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
   collectDefaultMetrics({ register: registry, prefix: 'streamscore_process_' });
   const scoring = parts.includes('scoring');
   const drift = parts.includes('drift')
-    ? createDriftService({ topology, logger, registry })
+    ? createDriftThread({ topology, logger, onFailure: options.onFailure ?? (() => undefined) })
     : undefined;
   let session: ModelSession | undefined;
   let pipeline: ScoringPipeline | undefined;
   let warm = false;
   const admin = createAdminServer({
     port: options.httpPort ?? topology.observability.httpPort,
-    registry,
+    metrics: async () => (await registry.metrics()) + ((await drift?.metrics()) ?? ''),
     notReadyReason: () => {
       const driftReason = drift?.notReadyReason();
       if (driftReason !== undefined || !scoring) return driftReason;
@@ -61,9 +66,9 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     },
     ...(drift
       ? {
-          driftView: (scope) => {
-            const view = drift.view();
-            return view && driftPageView(view, scope);
+          driftView: async (scope) => {
+            const source = await drift.view();
+            return source && driftPageView(source, scope);
           },
         }
       : {}),

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import {
   DRIFT_PAGE_SCOPES,
   renderDriftPage,
@@ -12,14 +12,15 @@ export interface AdminServerOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
-  readonly registry: Registry;
+  /** The Prometheus text of every registry of the process. */
+  readonly metrics: () => Promise<string>;
   /** Why the process is not ready yet, or undefined when it is. */
   readonly notReadyReason: () => string | undefined;
   /**
    * The drift report of one scope (`/drift`, `/drift.json`), when this process runs the drift
    * side stream; undefined while it is starting. Without it both answer 404.
    */
-  readonly driftView?: (scope: DriftPageScope) => DriftPageView | undefined;
+  readonly driftView?: (scope: DriftPageScope) => Promise<DriftPageView | undefined>;
 }
 
 export interface AdminServer {
@@ -38,9 +39,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       server = createServer((request, response) => {
         const path = (request.url ?? '/').split('?')[0] ?? '/';
         if (path === '/metrics') {
-          options.registry.metrics().then(
+          options.metrics().then(
             (text) => {
-              response.writeHead(200, { 'content-type': options.registry.contentType });
+              response.writeHead(200, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE });
               response.end(text);
             },
             (error: unknown) => {
@@ -56,7 +57,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
           response.writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' });
           response.end(reason === undefined ? 'ready\n' : `not ready: ${reason}\n`);
         } else if (path === '/drift' || path === '/drift.json') {
-          serveDrift(request, response, path, options.driftView);
+          void serveDrift(request, response, path, options.driftView);
         } else {
           response.writeHead(404, { 'content-type': 'text/plain' });
           response.end('not found: try /metrics, /healthz, /readyz or /drift\n');
@@ -85,12 +86,12 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
  */
 const DRIFT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-function serveDrift(
+async function serveDrift(
   request: IncomingMessage,
   response: ServerResponse,
   path: '/drift' | '/drift.json',
   driftView: AdminServerOptions['driftView'],
-): void {
+): Promise<void> {
   const text = (status: number, body: string) => {
     response.writeHead(status, { 'content-type': 'text/plain' });
     response.end(`${body}\n`);
@@ -109,7 +110,7 @@ function serveDrift(
   }
   let view: DriftPageView | undefined;
   try {
-    view = driftView(scope as DriftPageScope);
+    view = await driftView(scope as DriftPageScope);
   } catch (error) {
     text(500, `drift report unavailable: ${String(error)}`);
     return;

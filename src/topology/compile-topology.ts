@@ -127,7 +127,7 @@ function sortedUnique(sizes: readonly number[]): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !(value instanceof Secret)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);

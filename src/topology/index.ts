@@ -20,4 +20,9 @@ export {
 export { topologyJsonSchema } from './topology-json-schema.js';
 export { replaceTopologyReference, topologyReferenceMarkdown } from './topology-reference.js';
 export { Secret } from './secret.js';
+export {
+  topologyForThread,
+  topologyFromThread,
+  type TopologyForThread,
+} from './topology-transfer.js';
 export type { Environment } from './env-interpolation.js';

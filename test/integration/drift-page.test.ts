@@ -4,7 +4,6 @@
  * simulated stream in which one feature has drifted.
  */
 import { access, constants } from 'node:fs/promises';
-import { Registry } from 'prom-client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driftPageView, type DriftEvaluator } from '../../src/drift/index.js';
@@ -33,7 +32,7 @@ async function startAdmin(
   const admin = createAdminServer({
     host: '127.0.0.1',
     port: 0,
-    registry: new Registry(),
+    metrics: () => Promise.resolve(''),
     notReadyReason: () => undefined,
     driftView,
   });
@@ -67,7 +66,7 @@ describe('the drift report page in headless Chromium, during a drift run', () =>
       );
     });
     ({ evaluator } = createTestEvaluator({ profile, source, clock: time.clock }));
-    ({ admin, base } = await startAdmin((scope) =>
+    ({ admin, base } = await startAdmin(async (scope) =>
       driftPageView({ identity: TEST_IDENTITY, snapshot: evaluator.latest() }, scope),
     ));
     browser = await chromium.launch({
@@ -191,7 +190,7 @@ describe('/drift without a running drift side stream', () => {
 
   it('answers 503 while drift starts, and 400 for an unknown scope', async () => {
     let base: string;
-    ({ admin, base } = await startAdmin(() => undefined));
+    ({ admin, base } = await startAdmin(() => Promise.resolve(undefined)));
     const starting = await fetch(`${base}/drift.json`);
     expect(starting.status).toBe(503);
     await expect(starting.text()).resolves.toMatch(/starting/);

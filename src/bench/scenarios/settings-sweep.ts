@@ -25,7 +25,7 @@ const SWEEP: readonly {
   },
   {
     label: 'drift',
-    change: 'drift side stream on, in the same process (memory store)',
+    change: 'drift side stream on, in its worker thread of the scoring process (memory store)',
     variant: { drift: true },
   },
   {
@@ -40,7 +40,7 @@ export const settingsSweepScenario: Scenario<'settings'> = {
   id: 'settings',
   title: 'Settings sweep (fraud model)',
   method:
-    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, maxQueuedEvents 2048, inference in worker threads, the drift side stream on in the same process and as its own process, where only the scoring process CPU is counted). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
+    'streamscore on the fraud backlog once per setting, each run time-capped and read from the beginning with its own group: the shipped topology, then one change at a time (maxBatchSize 64 and 1024, maxQueuedEvents 2048, inference in worker threads, the drift side stream on in a worker thread of the scoring process and as its own process, where only the scoring process CPU is counted). Events/s, CPU and mean batch as for the fraud backlog run; compared with the shipped run of the same sweep.',
   async run(context) {
     const { referenceTopology: topology } = context;
     const runs = [];
