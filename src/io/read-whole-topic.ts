@@ -1,15 +1,20 @@
 /**
- * Reads a topic from the beginning up to the end offsets it has when the read starts. Used after
- * a measurement (never during one), to collect the Kafka timestamps that the latency scenario
- * compares.
+ * Reads a topic from the beginning up to the end offsets it has when the read starts, through a
+ * throwaway consumer group that commits nothing. For small topics read whole (the drift alert
+ * history) and for the bench, after a measurement (never during one).
  */
+import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 export async function readWholeTopic(
   kafka: Kafka,
   topic: string,
   onRecord: (partition: number, message: KafkaMessage) => void,
-  options: { readonly timeoutMs?: number } = {},
+  options: {
+    /** Prefix of the throwaway consumer group's id. */
+    readonly groupIdPrefix: string;
+    readonly timeoutMs?: number;
+  },
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -26,9 +31,8 @@ export async function readWholeTopic(
   if (remaining.size === 0) return 0;
 
   const consumer = kafka.consumer({
-    groupId: `streamscore-bench-reader-${process.pid}-${Date.now().toString(36)}`,
+    groupId: `${options.groupIdPrefix}-${randomUUID()}`,
     maxWaitTimeInMs: 100,
-    // Large fetches: this runs when nothing else is measured.
     maxBytesPerPartition: 8 * 1024 * 1024,
     maxBytes: 32 * 1024 * 1024,
   });

@@ -7,7 +7,7 @@ import type { BenchContext } from '../bench-context.js';
 import { produceAtFixedRate, type LoadPhase } from '../fixed-rate-producer.js';
 import { createLatencyJoin } from '../latency-join.js';
 import { startStreamscore, writeTopologyVariant } from '../streamscore-under-test.js';
-import { readWholeTopic } from '../topic-reader.js';
+import { readWholeTopic } from '../../io/index.js';
 import type { Scenario } from './scenario.js';
 
 /** Pre-encoded events the load producer cycles through. */
@@ -89,17 +89,27 @@ async function measureLatencySetting(
     await scorer.stop();
 
     const join = createLatencyJoin(produced.map((phase) => phase.startedAtEpochMs));
-    await readWholeTopic(context.kafka, topics.input, (partition, message) =>
-      join.addInput(partition, Number(message.offset), Number(message.timestamp)),
+    const reader = { groupIdPrefix: 'streamscore-bench-reader' };
+    await readWholeTopic(
+      context.kafka,
+      topics.input,
+      (partition, message) =>
+        join.addInput(partition, Number(message.offset), Number(message.timestamp)),
+      reader,
     );
     let unmatchedOutputs = 0;
-    await readWholeTopic(context.kafka, topics.output, (_partition, message) => {
-      const sourcePartition = Number(headerText(message, HEADERS.sourcePartition));
-      const sourceOffset = Number(headerText(message, HEADERS.sourceOffset));
-      if (!join.addOutput(sourcePartition, sourceOffset, Number(message.timestamp))) {
-        unmatchedOutputs++;
-      }
-    });
+    await readWholeTopic(
+      context.kafka,
+      topics.output,
+      (_partition, message) => {
+        const sourcePartition = Number(headerText(message, HEADERS.sourcePartition));
+        const sourceOffset = Number(headerText(message, HEADERS.sourceOffset));
+        if (!join.addOutput(sourcePartition, sourceOffset, Number(message.timestamp))) {
+          unmatchedOutputs++;
+        }
+      },
+      reader,
+    );
     const summaries = join.summarize();
     return {
       maxDelayMs,
