@@ -181,6 +181,8 @@ export interface AlertStateMachineOptions {
   readonly policy?: AlertPolicy;
   /** The drift report page alerts link to. */
   readonly reportUrl: string;
+  /** The latest published snapshots of the identity's alerts, to carry on from (see drift-history). */
+  readonly restored?: readonly DriftAlert[];
 }
 
 /** A stable id of an alert: the same key gives the same fingerprint in every process. */
@@ -227,6 +229,9 @@ interface Step {
 export function createAlertStateMachine(options: AlertStateMachineOptions): AlertStateMachine {
   const policy = options.policy ?? DEFAULT_ALERT_POLICY;
   const tracked = new Map<string, TrackedAlert>();
+  for (const alert of options.restored ?? []) {
+    if (alert.heldState !== 'OK') tracked.set(alert.fingerprint, restoredAlert(alert, policy));
+  }
 
   const snapshot = (alert: TrackedAlert): DriftAlert => {
     const { key, observation } = alert;
@@ -443,6 +448,47 @@ export function createAlertStateMachine(options: AlertStateMachineOptions): Aler
     alerts() {
       return [...tracked.values()].map(snapshot).sort(compareAlertsWorstFirst);
     },
+  };
+}
+
+/**
+ * An alert carried on from its published snapshot. The snapshot says how many of the recent
+ * fast evaluations breached but not in which order, so they count as the latest ones; the
+ * streak of clear evaluations of a RESOLVING alert starts again; and an active alert counts as
+ * notified when it was last published, so its reminders start from there.
+ */
+function restoredAlert(alert: DriftAlert, policy: AlertPolicy): TrackedAlert {
+  const { model, version, reference, scope, subject, check } = alert;
+  const { warning, critical, minEvents, falseDiscoveryRate } = alert.thresholds;
+  const active = alert.heldState === 'FIRING' || alert.heldState === 'RESOLVING';
+  return {
+    key: { model, version, reference, scope, subject, check },
+    fingerprint: alert.fingerprint,
+    state: alert.state,
+    held: alert.heldState,
+    previousState: alert.previousState,
+    stateSinceMs: alert.stateSinceMs,
+    recent: Array.from(
+      { length: scope === 'fast' ? Math.min(alert.recentBreaches, policy.fireWindow) : 0 },
+      () => true,
+    ),
+    clearStreak: 0,
+    level: alert.level,
+    firingSinceMs: alert.firingSinceMs,
+    criticalSinceMs: alert.criticalSinceMs,
+    firstFiringWindow: alert.firstFiringWindow,
+    lastNotifiedMs: active ? alert.evaluatedAtMs : null,
+    observation: {
+      subject,
+      source: alert.source,
+      check,
+      level: alert.level ?? 'ok',
+      value: alert.value,
+      thresholds: { warning, critical, minEvents, falseDiscoveryRate },
+      evidence: alert.evidence,
+    },
+    window: alert.window,
+    evaluatedAtMs: alert.evaluatedAtMs,
   };
 }
 

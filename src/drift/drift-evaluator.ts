@@ -23,6 +23,7 @@ import {
   type EvaluationScope,
   type EvaluationWindow,
 } from './alert-state-machine.js';
+import { EMPTY_DRIFT_HISTORY, type DriftHistory } from './drift-history.js';
 import { createNotificationGrouper, type DriftNotification } from './drift-notification.js';
 import { driftReportFromHistograms, type DriftReport } from './drift-report.js';
 import type { DriftThresholds } from './drift-thresholds.js';
@@ -93,6 +94,8 @@ export interface DriftEvaluatorOptions {
   readonly clock?: DriftClock;
   /** How long after its tick a round runs, so that late counts are in (default 0). */
   readonly settleMs?: number;
+  /** What earlier evaluators of the identity left on the drift topics, to carry on from. */
+  readonly history?: DriftHistory;
 }
 
 /** The last evaluation of each scope and the alerts now: what the report page shows. */
@@ -115,17 +118,24 @@ export interface DriftEvaluator {
 export function createDriftEvaluator(options: DriftEvaluatorOptions): DriftEvaluator {
   const { profile, identity, source, settings, thresholds, metrics } = options;
   const log = options.logger.child({ stage: 'drift-evaluator', model: identity.model });
+  const history = options.history ?? EMPTY_DRIFT_HISTORY;
   const machine = createAlertStateMachine({
     identity,
     policy: options.policy,
     reportUrl: options.reportUrl,
+    restored: history.alerts,
   });
   const notifications = createNotificationGrouper({
     identity,
     grouping: options.policy,
     reportUrl: options.reportUrl,
+    restored: { alerts: history.alerts, atMs: (options.clock ?? SYSTEM_CLOCK).now() },
   });
-  const retrain = createRetrainPolicy({ ...options.retrain, identity });
+  const retrain = createRetrainPolicy({
+    ...options.retrain,
+    identity,
+    restored: history.retrainRequests,
+  });
   const latest: Record<EvaluationScope, ScopeEvaluation | null> = { fast: null, slow: null };
 
   const evaluateScope = async (

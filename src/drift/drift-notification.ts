@@ -53,6 +53,12 @@ export function createNotificationGrouper(options: {
   readonly identity: AlertIdentity;
   readonly grouping: Pick<AlertPolicy, 'groupWaitMs' | 'groupIntervalMs'>;
   readonly reportUrl: string;
+  /**
+   * Alerts carried on from an earlier evaluator (see drift-history), at `atMs`. One that fired
+   * longer than the group wait ago was announced by it; one that fired within the wait may
+   * not have been, and is news again, due when its group wait ends.
+   */
+  readonly restored?: { readonly alerts: readonly DriftAlert[]; readonly atMs: number };
 }): NotificationGrouper {
   const { identity, grouping, reportUrl } = options;
   /** The latest news per alert fingerprint, not sent yet. */
@@ -62,6 +68,16 @@ export function createNotificationGrouper(options: {
   let groupStartMs: number | undefined;
   let lastSentMs = -Infinity;
   const topic = (alert: DriftAlert) => `${alert.subject}\u0000${alert.check}`;
+  for (const alert of options.restored?.alerts ?? []) {
+    const { firingSinceMs } = alert;
+    if (firingSinceMs === null || alert.heldState === 'PENDING') continue;
+    if ((options.restored?.atMs ?? 0) - firingSinceMs >= grouping.groupWaitMs) {
+      announced.add(topic(alert));
+    } else {
+      pending.set(alert.fingerprint, { event: 'firing', alert });
+      groupStartMs = Math.min(groupStartMs ?? Infinity, firingSinceMs);
+    }
+  }
 
   return {
     add(tickMs, changes, activeAlerts) {

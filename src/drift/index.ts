@@ -67,6 +67,12 @@ export {
   type NotificationGrouper,
   type NotifiedAlert,
 } from './drift-notification.js';
+export {
+  driftHistoryFromRecords,
+  EMPTY_DRIFT_HISTORY,
+  type DriftHistory,
+  type PastRetrainRequest,
+} from './drift-history.js';
 export { driftPageLink } from './drift-page-link.js';
 export { driftPageView, type DriftPageSource } from './drift-page-view.js';
 export {

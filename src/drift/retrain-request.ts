@@ -5,7 +5,8 @@
  *
  * - Idempotent: the key hashes (model, reference, rule, first firing window), so one drift
  *   episode always yields the same key, whichever instance or restart emits it, and the
- *   training system can drop repeats. An episode is requested at most once by this process.
+ *   training system can drop repeats. An episode is requested at most once, across evaluator
+ *   handovers too (the new evaluator reads the earlier requests back from the retrain topic).
  * - Rate-limited: after a request, none for the model until `cooldownMs` has passed.
  */
 import { createHash } from 'node:crypto';
@@ -16,6 +17,7 @@ import {
   type DriftAlert,
   type EvaluationWindow,
 } from './alert-state-machine.js';
+import type { PastRetrainRequest } from './drift-history.js';
 import { driftAlertToJson, iso, windowToJson } from './drift-notification.js';
 import { SCORE_SUBJECT } from './profile-subjects.js';
 
@@ -31,6 +33,8 @@ export interface RetrainPolicyOptions {
   readonly cooldownMs: number;
   /** Topic holding the events the training job should read (the scored topic). */
   readonly dataTopic: string;
+  /** Requests made before this process evaluated (see drift-history): cooldown and keys hold. */
+  readonly restored?: readonly PastRetrainRequest[];
 }
 
 export interface RetrainRequest extends AlertIdentity {
@@ -71,8 +75,9 @@ function ruleOf(alert: DriftAlert): RetrainRule | undefined {
 
 export function createRetrainPolicy(options: RetrainPolicyOptions): RetrainPolicy {
   const { identity, sustainMs, cooldownMs, dataTopic } = options;
-  let lastRequestedAtMs = -Infinity;
-  const requestedKeys = new Set<string>();
+  const restored = options.restored ?? [];
+  let lastRequestedAtMs = Math.max(-Infinity, ...restored.map((past) => past.requestedAtMs));
+  const requestedKeys = new Set(restored.map((past) => past.idempotencyKey));
 
   return {
     consider(alerts, nowMs) {

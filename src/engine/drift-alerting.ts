@@ -2,13 +2,18 @@
  * The alerting half of the drift side stream: the sinks (the compacted alert topic and the
  * retrain topic, the webhooks, the Prometheus gauges), set up once per process, and the drift
  * evaluator, which runs only while this process is the one that evaluates for the fleet (see
- * drift-service). Each stretch of evaluating starts a fresh evaluator, so alert states start
- * from OK when a process takes over.
+ * drift-service). Each stretch of evaluating starts a fresh evaluator that first reads back what
+ * the evaluators before it published (the alert and retrain topics, see drift-history), so a
+ * takeover or restart carries the alerts and the retrain cooldown on.
  */
+import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import {
   createDriftEvaluator,
+  driftHistoryFromRecords,
+  EMPTY_DRIFT_HISTORY,
   type AlertIdentity,
+  type DriftHistory,
   type DriftEvaluator,
   type DriftOutcomeSink,
   type DriftSnapshot,
@@ -23,7 +28,7 @@ import {
   retrainRequestPayloads,
   type WebhookSink,
 } from '../drift/sinks/index.js';
-import { createKafkaClient } from '../io/index.js';
+import { createKafkaClient, readWholeTopic } from '../io/index.js';
 import { createDriftAlertMetrics, type Logger } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 
@@ -42,8 +47,11 @@ export interface DriftAlertingOptions {
 export interface DriftAlerting {
   /** Creates the drift topics when missing and connects their producer. */
   start(): Promise<void>;
-  /** Evaluates on the schedule from the next tick on, with fresh alert states. */
-  beginEvaluating(): void;
+  /**
+   * Reads the drift topics' history, then evaluates on the schedule from the next tick on.
+   * Without a readable history (topics unreachable) it starts afresh rather than not at all.
+   */
+  beginEvaluating(): Promise<void>;
   /** Stops evaluating (after a running round) and withdraws the drift gauges. */
   endEvaluating(): Promise<void>;
   /** The evaluator's latest evaluations and alerts; empty while this process does not evaluate. */
@@ -58,8 +66,9 @@ export function createDriftAlerting(options: DriftAlertingOptions): DriftAlertin
   const { topology, identity, logger } = options;
   const drift = topology.drift;
   const metrics = createDriftAlertMetrics(options.registry);
+  const kafka = createKafkaClient(topology.kafka, logger);
   const kafkaSink = createKafkaDriftSink({
-    kafka: createKafkaClient(topology.kafka, logger),
+    kafka,
     alertTopic: drift.alertTopic,
     retrainTopic: drift.retrainTopic,
     metrics,
@@ -78,6 +87,7 @@ export function createDriftAlerting(options: DriftAlertingOptions): DriftAlertin
   const modelLabel = { model: identity.model };
   metrics.evaluating.set(modelLabel, 0);
   let evaluator: DriftEvaluator | undefined;
+  let beginning = false;
   let kafkaStarted = false;
   let stopped: Promise<void> | undefined;
 
@@ -95,8 +105,30 @@ export function createDriftAlerting(options: DriftAlertingOptions): DriftAlertin
       await kafkaSink.start();
       kafkaStarted = true;
     },
-    beginEvaluating() {
-      if (evaluator !== undefined || stopped !== undefined) return;
+    async beginEvaluating() {
+      if (evaluator !== undefined || beginning || stopped !== undefined) return;
+      beginning = true;
+      let history: DriftHistory;
+      try {
+        history = await readDriftHistory(kafka, topology, identity);
+        logger.info(
+          {
+            model: identity.model,
+            activeAlerts: history.alerts.length,
+            retrainRequests: history.retrainRequests.length,
+          },
+          'drift evaluation carries on from the drift topics',
+        );
+      } catch (error) {
+        logger.warn(
+          { err: error, model: identity.model },
+          'cannot read the drift topics back; evaluating with every alert at OK',
+        );
+        history = EMPTY_DRIFT_HISTORY;
+      } finally {
+        beginning = false;
+      }
+      if (stopped !== undefined) return;
       evaluator = createDriftEvaluator({
         profile: options.profile,
         identity,
@@ -111,6 +143,7 @@ export function createDriftAlerting(options: DriftAlertingOptions): DriftAlertin
         logger,
         // Rounds wait for the last flush of every drift consumer to land.
         settleMs: 2 * drift.flushIntervalMs,
+        history,
       });
       evaluator.start();
       metrics.evaluating.set(modelLabel, 1);
@@ -128,4 +161,29 @@ export function createDriftAlerting(options: DriftAlertingOptions): DriftAlertin
       return stopped;
     },
   };
+}
+
+/** The drift topics read whole: both are small (one record per alert change, a few requests). */
+async function readDriftHistory(
+  kafka: Kafka,
+  topology: Topology,
+  identity: AlertIdentity,
+): Promise<DriftHistory> {
+  const values = async (topic: string) => {
+    const read: (string | null)[] = [];
+    await readWholeTopic(
+      kafka,
+      topic,
+      (_partition, message) => read.push(message.value?.toString('utf8') ?? null),
+      {
+        groupIdPrefix: `${topology.input.groupId}-drift-history`,
+        timeoutMs: 30_000,
+      },
+    );
+    return read;
+  };
+  return driftHistoryFromRecords(identity, {
+    alerts: await values(topology.drift.alertTopic),
+    retrainRequests: await values(topology.drift.retrainTopic),
+  });
 }

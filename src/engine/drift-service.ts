@@ -120,7 +120,7 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
       alerting = evaluation;
       await evaluation.start();
       if (redis === undefined) {
-        evaluation.beginEvaluating();
+        await evaluation.beginEvaluating();
         return;
       }
       const { model: name, version, reference } = identity;
@@ -131,7 +131,7 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
         ttlMs: EVALUATOR_LEASE_TTL_MS,
         renewEveryMs: EVALUATOR_LEASE_RENEW_MS,
         onChange: async (held) => {
-          if (held) evaluation.beginEvaluating();
+          if (held) await evaluation.beginEvaluating();
           else await evaluation.endEvaluating();
         },
         logger: logger.child({ model: `${name}@${version}` }),

@@ -173,6 +173,15 @@ async function evaluations(scorer: ScorerProcess): Promise<number> {
   );
 }
 
+/** Fingerprints of the alerts the webhook was told are firing (not reminders, not resolutions). */
+function firingPaged(pages: readonly { readonly body: unknown }[]): string[] {
+  return pages.flatMap((page) =>
+    (page.body as { alerts: { event: string; fingerprint: string }[] }).alerts
+      .filter((alert) => alert.event === 'firing')
+      .map((alert) => alert.fingerprint),
+  );
+}
+
 describe('drift alerting end to end (real Kafka, real Redis, real webhook)', () => {
   it('fires one grouped page for a 0.5σ shift of one feature, from one of two instances, and resolves it', async () => {
     const run = await driftRun('drift-e2e', { redisUrl });
@@ -272,7 +281,7 @@ describe('drift alerting end to end (real Kafka, real Redis, real webhook)', () 
     for (const scorer of instances) expect(scorer.output()).not.toContain('secret-token');
   }, 240_000);
 
-  it('asks for retraining exactly once while the score drifts, within the cooldown', async () => {
+  it('asks for retraining exactly once while the score drifts, within the cooldown, across a restart', async () => {
     // One process without Redis: the counts stay in it, and it evaluates.
     const run = await driftRun('drift-retrain', {});
     const scorer = await run.start();
@@ -306,6 +315,22 @@ describe('drift alerting end to end (real Kafka, real Redis, real webhook)', () 
     );
     // Drifting on for longer than it took: no second request (the cooldown).
     await stream(run.producer, run.topics.input, wave, forMs(10_000), 10_000);
+    expect(retrainRecords.records).toHaveLength(1);
+
+    // A restart carries the alerts and the cooldown on from the drift topics: still drifting,
+    // no second request, and no second page for an alert that already paged.
+    const paged = new Set(firingPaged(run.alerts.received));
+    expect(paged.size).toBeGreaterThan(0);
+    const pagesBefore = run.alerts.received.length;
+    scorer.child.kill('SIGTERM');
+    expect(await scorer.exited).toBe(0);
+    const restarted = await run.start();
+    await restarted.waitReady(90_000);
+    await stream(run.producer, run.topics.input, wave, forMs(12_000), 12_000);
+    expect(await evaluations(restarted)).toBeGreaterThanOrEqual(8);
+    const pagedAgain = firingPaged(run.alerts.received.slice(pagesBefore));
+    expect(pagedAgain.filter((fingerprint) => paged.has(fingerprint))).toEqual([]);
+    expect(restarted.output()).toMatch(/"activeAlerts":[1-9]/);
 
     expect(retrainRecords.records).toHaveLength(1);
     const [record] = retrainRecords.records;
