@@ -125,11 +125,19 @@ export interface HeavyModelResult extends ResultBase {
   readonly workerThreads?: BacklogRun;
 }
 
+/** The same loads through the scored-shape kafkajs passthrough: the floor of any kafkajs scorer. */
+export interface LatencyPassthrough {
+  readonly program: string;
+  readonly loads: readonly LatencyAtLoad[];
+  readonly unmatchedOutputs: number;
+}
+
 export interface LatencyResult extends ResultBase {
   readonly scenario: 'latency';
   /** The streamscore fraud throughput the load shares are taken of. */
   readonly peakEventsPerSecond?: number;
   readonly settings?: readonly LatencySetting[];
+  readonly passthrough?: LatencyPassthrough;
 }
 
 export interface NaiveBaselineResult extends ResultBase {

@@ -1,5 +1,5 @@
 /** One or two lines per finished scenario, printed as the bench goes. */
-import type { BacklogRun, ModelCeiling, ScenarioResult } from './bench-results.js';
+import type { BacklogRun, LatencyAtLoad, ModelCeiling, ScenarioResult } from './bench-results.js';
 import { mb, ms } from './comparisons.js';
 
 export function describeResult(result: ScenarioResult): string[] {
@@ -33,10 +33,10 @@ export function describeResult(result: ScenarioResult): string[] {
     case 'latency':
       return [
         ...(result.settings ?? []).flatMap((setting) =>
-          setting.loads.map(
-            (load) =>
-              `maxDelayMs ${setting.maxDelayMs}, ${Math.round(load.loadShare * 100)} % load (${Math.round(load.producedEventsPerSecond).toLocaleString('en-US')}/s): p50 ${ms(load.latency.p50Ms)}, p99 ${ms(load.latency.p99Ms)}, p99.9 ${ms(load.latency.p999Ms)}`,
-          ),
+          setting.loads.map((load) => `maxDelayMs ${setting.maxDelayMs}, ${describeLoad(load)}`),
+        ),
+        ...(result.passthrough?.loads ?? []).map(
+          (load) => `kafkajs passthrough, ${describeLoad(load)}`,
         ),
         took,
       ];
@@ -72,4 +72,8 @@ function describeCeiling(ceiling: ModelCeiling): string {
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
+}
+
+function describeLoad(load: LatencyAtLoad): string {
+  return `${Math.round(load.loadShare * 100)} % load (${Math.round(load.producedEventsPerSecond).toLocaleString('en-US')}/s): p50 ${ms(load.latency.p50Ms)}, p99 ${ms(load.latency.p99Ms)}, p99.9 ${ms(load.latency.p999Ms)}`;
 }

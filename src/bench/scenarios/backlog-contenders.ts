@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import type { Topology } from '../../topology/index.js';
-import type { BenchContext } from '../bench-context.js';
+import type { BenchContext, RunTopics } from '../bench-context.js';
 import type { BacklogRun } from '../bench-results.js';
 import { measureBacklogRun } from '../backlog-run.js';
-import { startChild } from '../child-process.js';
+import { startChild, type ChildUnderTest } from '../child-process.js';
 import { PEER_ENV } from '../peers/peer-environment.js';
 import {
   startStreamscore,
@@ -78,19 +78,7 @@ export async function runProcessOnBacklog(
   const topics = await context.createRunTopics(options.label);
   try {
     const startedAtMs = performance.now();
-    const child = startChild(options.command, options.args, {
-      cwd: context.repoRoot,
-      env: {
-        ...process.env,
-        ...options.env,
-        [PEER_ENV.brokers]: context.brokers,
-        [PEER_ENV.inputTopic]: topics.input,
-        [PEER_ENV.outputTopic]: topics.output,
-        [PEER_ENV.group]: topics.group,
-        // Topologies read by a peer (the naive scorer) take their dead-letter topic from here.
-        DLQ_TOPIC: topics.deadLetter,
-      },
-    });
+    const child = startPeer(context, topics, options);
     return await measureBacklogRun({
       admin: context.admin,
       outputTopic: topics.output,
@@ -129,6 +117,31 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     ),
     drift: variant.drift ?? reference.drift.enabled,
   };
+}
+
+/** A peer process (the passthrough, the naive scorer, the Python peer) on a run's topics. */
+export function startPeer(
+  context: BenchContext,
+  topics: RunTopics,
+  peer: {
+    readonly command: string;
+    readonly args: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+  },
+): ChildUnderTest {
+  return startChild(peer.command, peer.args, {
+    cwd: context.repoRoot,
+    env: {
+      ...process.env,
+      ...peer.env,
+      [PEER_ENV.brokers]: context.brokers,
+      [PEER_ENV.inputTopic]: topics.input,
+      [PEER_ENV.outputTopic]: topics.output,
+      [PEER_ENV.group]: topics.group,
+      // Topologies read by a peer (the naive scorer) take their dead-letter topic from here.
+      DLQ_TOPIC: topics.deadLetter,
+    },
+  });
 }
 
 /** What a process run under `node` needs to find a compiled bench peer. */

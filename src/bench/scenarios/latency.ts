@@ -3,10 +3,16 @@ import type { KafkaMessage } from 'kafkajs';
 import { HEADERS } from '../../io/record-headers.js';
 import { countRecords, encodedTransactions } from '../bench-kafka.js';
 import { findResult, type LatencySetting } from '../bench-results.js';
-import type { BenchContext } from '../bench-context.js';
+import type { BenchContext, RunTopics } from '../bench-context.js';
 import { produceAtFixedRate, type LoadPhase } from '../fixed-rate-producer.js';
 import { createLatencyJoin } from '../latency-join.js';
-import { startStreamscore, writeTopologyVariant } from '../streamscore-under-test.js';
+import {
+  startStreamscore,
+  writeTopologyVariant,
+  type StreamscoreUnderTest,
+} from '../streamscore-under-test.js';
+import type { ChildUnderTest } from '../child-process.js';
+import { peerScript, startPeer } from './backlog-contenders.js';
 import { readWholeTopic } from '../../io/index.js';
 import type { Scenario } from './scenario.js';
 
@@ -19,7 +25,7 @@ export const latencyScenario: Scenario<'latency'> = {
   id: 'latency',
   title: 'Latency at a fixed load',
   method:
-    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting. Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
+    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting, then once with the scored-shape kafkajs passthrough of the Kafka ceiling in streamscore’s place (no batching delay, no decode, no model: the latency floor of any kafkajs consume → produce here). Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
   async run(context) {
     const peak = findResult(context.results, 'streamscore-fraud')?.run?.eventsPerSecond;
     if (peak === undefined || peak <= 0) {
@@ -28,28 +34,74 @@ export const latencyScenario: Scenario<'latency'> = {
     const values = [...encodedTransactions(VALUE_POOL_SIZE, 3, VALUE_POOL_SIZE)]
       .flat()
       .map((record) => record.value);
+    const { referenceTopology: topology } = context;
     const settings: LatencySetting[] = [];
     for (const maxDelayMs of context.plan.latencyMaxDelaysMs) {
-      settings.push(await measureLatencySetting(context, peak, maxDelayMs, values));
+      const label = `latency-${maxDelayMs}ms`;
+      let scorer: StreamscoreUnderTest | undefined;
+      const measured = await measureUnderLoad(context, peak, values, {
+        label,
+        description: `streamscore, maxDelayMs ${maxDelayMs}`,
+        async start(topics) {
+          const topologyFile = join(context.scratchDir, `${label}.yaml`);
+          await writeTopologyVariant(topologyFile, {
+            registryDir: topology.model.registryDir,
+            modelName: topology.model.name,
+            maxDelayMs,
+          });
+          scorer = await startStreamscore(topologyFile, { brokers: context.brokers, ...topics });
+          await scorer.waitReady();
+          return scorer;
+        },
+        beforeStop: async () => scorer?.meanBatchSize().catch(() => undefined),
+      });
+      settings.push({ maxDelayMs, ...measured });
     }
-    return { peakEventsPerSecond: peak, settings };
+    const passthrough = await measureUnderLoad(context, peak, values, {
+      label: 'latency-passthrough',
+      description: 'kafkajs passthrough (scored shape)',
+      async start(topics) {
+        const child = startPeer(context, topics, {
+          command: process.execPath,
+          args: [peerScript(context, 'kafka-passthrough')],
+          env: { BENCH_OUTPUT_SHAPE: 'scored' },
+        });
+        await waitForGroup(context, topics.group, child);
+        return child;
+      },
+    });
+    return {
+      peakEventsPerSecond: peak,
+      settings,
+      passthrough: {
+        program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
+        loads: passthrough.loads,
+        unmatchedOutputs: passthrough.unmatchedOutputs,
+      },
+    };
   },
 };
 
-async function measureLatencySetting(
+/** What sits between the load producer and the output topic in one latency run. */
+interface LatencyContender {
+  readonly label: string;
+  readonly description: string;
+  /** Starts it on the run's topics; resolves once it reads them. */
+  start(topics: RunTopics): Promise<ChildUnderTest>;
+  /** Read from it after the load, before it stops. */
+  beforeStop?(): Promise<number | undefined>;
+}
+
+async function measureUnderLoad(
   context: BenchContext,
   peak: number,
-  maxDelayMs: number,
   values: readonly Buffer[],
-): Promise<LatencySetting> {
-  const { plan, referenceTopology: topology } = context;
-  const label = `latency-${maxDelayMs}ms`;
-  const topics = await context.createRunTopics(label, { live: true, logAppendTime: true });
-  const topologyFile = join(context.scratchDir, `${label}.yaml`);
-  await writeTopologyVariant(topologyFile, {
-    registryDir: topology.model.registryDir,
-    modelName: topology.model.name,
-    maxDelayMs,
+  contender: LatencyContender,
+): Promise<Omit<LatencySetting, 'maxDelayMs'>> {
+  const { plan } = context;
+  const topics = await context.createRunTopics(contender.label, {
+    live: true,
+    logAppendTime: true,
   });
   const shares = plan.latencyLoadShares;
   const phases: LoadPhase[] = [
@@ -62,13 +114,13 @@ async function measureLatencySetting(
     phases.push({ ratePerSecond: share * peak, seconds: plan.latencyPhaseSeconds });
   }
 
-  const scorer = await startStreamscore(topologyFile, { brokers: context.brokers, ...topics });
+  let underTest: ChildUnderTest | undefined;
   const producer = context.kafka.producer({ allowAutoTopicCreation: false });
   try {
-    await scorer.waitReady();
+    underTest = await contender.start(topics);
     await producer.connect();
     context.print(
-      `  maxDelayMs ${maxDelayMs}: load ${shares.map((share) => Math.round(share * peak).toLocaleString('en-US')).join(' → ')} events/s, ${plan.latencyPhaseSeconds} s each`,
+      `  ${contender.description}: load ${shares.map((share) => Math.round(share * peak).toLocaleString('en-US')).join(' → ')} events/s, ${plan.latencyPhaseSeconds} s each`,
     );
     const produced = await produceAtFixedRate(
       producer,
@@ -85,8 +137,8 @@ async function measureLatencySetting(
       if (done >= total) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const meanBatchSize = await scorer.meanBatchSize().catch(() => undefined);
-    await scorer.stop();
+    const meanBatchSize = await contender.beforeStop?.();
+    await underTest.stop();
 
     const join = createLatencyJoin(produced.map((phase) => phase.startedAtEpochMs));
     const reader = { groupIdPrefix: 'streamscore-bench-reader' };
@@ -112,8 +164,7 @@ async function measureLatencySetting(
     );
     const summaries = join.summarize();
     return {
-      maxDelayMs,
-      meanBatchSize,
+      ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
       unmatchedOutputs,
       loads: shares.map((share, index) => {
         const phaseIndex = measuredPhaseIndex[index] as number;
@@ -131,9 +182,25 @@ async function measureLatencySetting(
     };
   } finally {
     await producer.disconnect().catch(() => undefined);
-    await scorer.stop();
+    await underTest?.stop();
     await context.dropRunTopics(topics);
   }
+}
+
+/** A peer has no readiness endpoint: it reads its topics once its consumer group is stable. */
+async function waitForGroup(
+  context: BenchContext,
+  groupId: string,
+  child: ChildUnderTest,
+): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    if (child.hasExited()) throw new Error(`the peer exited:\n${child.outputTail()}`);
+    const { groups } = await context.admin.describeGroups([groupId]);
+    if (groups[0]?.state === 'Stable') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the peer's consumer group ${groupId} was not stable after 60 s`);
 }
 
 function headerText(message: KafkaMessage, name: string): string | undefined {

@@ -113,6 +113,18 @@ export function sampleResults(): ScenarioResult[] {
           ],
         },
       ],
+      passthrough: {
+        program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
+        unmatchedOutputs: 0,
+        loads: [
+          {
+            loadShare: 0.5,
+            targetEventsPerSecond: 22_500,
+            producedEventsPerSecond: 22_450,
+            latency: { count: 1000, p50Ms: 4, p99Ms: 9, p999Ms: 15, maxMs: 18, meanMs: 5 },
+          },
+        ],
+      },
     },
     { ...base, scenario: 'naive-baseline', title: 'Naive', run: backlogRun(3_000) },
     {

@@ -53,7 +53,11 @@ describe('evaluateTargets', () => {
     ).toMatchObject({ status: 'met', margin: 'met, 3.0 ms to spare' });
     expect(
       outcomes.get('p99 end-to-end at 50 % of peak ≤ maxDelayMs + 10 ms (maxDelayMs 20)'),
-    ).toMatchObject({ status: 'missed', margin: 'missed by 4.0 ms' });
+    ).toMatchObject({
+      status: 'missed',
+      margin: 'missed by 4.0 ms',
+      actual: 'p99 34 ms; the kafkajs passthrough at the same load: p99 9.0 ms',
+    });
   });
 
   it('checks the RSS ceiling and that RSS stays flat over the backlog', () => {
