@@ -53,7 +53,18 @@ const population = fraudHoldoutPopulation();
  * Redis when `store.redisUrl` is given, in memory otherwise), and a starter for
  * `streamscore run` processes on them.
  */
-async function driftRun(label: string, store: { readonly redisUrl?: string }) {
+/** The test cadence: 1 s count windows, fast evaluation over 4 s every second, slow over 8 s. */
+const TEST_TIMING = {
+  windowMs: 1_000,
+  flushIntervalMs: 200,
+  evaluation: { fast: FAST, slow: { windowMs: 8_000, everyMs: 2_000 } },
+};
+
+async function driftRun(
+  label: string,
+  store: { readonly redisUrl?: string },
+  timing: typeof TEST_TIMING = TEST_TIMING,
+) {
   const topics = await createScoringTopics(brokers, label, 2);
   const alertTopic = uniqueTopicName(`${label}-alerts`);
   const retrainTopic = uniqueTopicName(`${label}-retrain`);
@@ -70,10 +81,10 @@ async function driftRun(label: string, store: { readonly redisUrl?: string }) {
   const file = await writeDriftTopology(dir, {
     name: uniqueName(label),
     ...store,
-    windowMs: 1_000,
-    flushIntervalMs: 200,
+    windowMs: timing.windowMs,
+    flushIntervalMs: timing.flushIntervalMs,
     settings: {
-      evaluation: { fast: FAST, slow: { windowMs: 8_000, everyMs: 2_000 } },
+      evaluation: timing.evaluation,
       // News after the first notification waits longer than any test runs.
       alerting: { groupWaitMs: 2_000, groupIntervalMs: 300_000, repeatIntervalMs: 600_000 },
       retrain: { sustainMs: 3_000, cooldownMs: 600_000 },
@@ -109,20 +120,21 @@ async function driftRun(label: string, store: { readonly redisUrl?: string }) {
 }
 
 /**
- * Sends live transactions (timestamped now) at RATE_PER_SECOND, in tenths of a second, until
+ * Sends live transactions (timestamped now) at `ratePerSecond`, in tenths of a second, until
  * `until` holds (checked every tenth) or `maxMs` has passed; returns when the first was sent.
  */
 async function stream(
   producer: Producer,
   topic: string,
   draw: (count: number) => CardTransaction[],
-  until: () => boolean,
+  until: () => boolean | Promise<boolean>,
   maxMs: number,
+  ratePerSecond = RATE_PER_SECOND,
 ): Promise<number> {
   const startedMs = Date.now();
   let sent = 0;
-  while (!until() && Date.now() - startedMs < maxMs) {
-    const due = Math.floor(((Date.now() - startedMs) / 1000 + 0.1) * RATE_PER_SECOND) - sent;
+  while (!(await until()) && Date.now() - startedMs < maxMs) {
+    const due = Math.floor(((Date.now() - startedMs) / 1000 + 0.1) * ratePerSecond) - sent;
     const messages = draw(due).map((event) => ({
       key: event.card_id,
       value: JSON.stringify(event),
@@ -145,6 +157,7 @@ interface AlertRecord {
   readonly subject: string;
   readonly check: string;
   readonly state: string;
+  readonly heldState: string;
   readonly previousState: string;
   readonly evaluatedAt: string;
 }
@@ -183,6 +196,44 @@ function firingPaged(pages: readonly { readonly body: unknown }[]): string[] {
 }
 
 describe('drift alerting end to end (real Kafka, real Redis, real webhook)', () => {
+  it('never fires over 500 evaluations of a stationary stream', async () => {
+    // 100 ms count windows; the fast evaluation covers 400 ms (about 1,200 events at
+    // 3,000/s, as a production window holds thousands) every 100 ms.
+    const run = await driftRun(
+      'drift-stationary',
+      {},
+      {
+        windowMs: 100,
+        flushIntervalMs: 25,
+        evaluation: {
+          fast: { windowMs: 400, everyMs: 100 },
+          slow: { windowMs: 2_000, everyMs: 500 },
+        },
+      },
+    );
+    const scorer = await run.start();
+    await scorer.waitReady(90_000);
+    const records = await run.alertRecords();
+    const sampler = createTransactionSampler({ population, seed: 21 });
+    await stream(
+      run.producer,
+      run.topics.input,
+      (count) => sampler.nextBatch(count),
+      async () => (await evaluations(scorer)) >= 500,
+      150_000,
+      3_000,
+    );
+
+    expect(await evaluations(scorer)).toBeGreaterThanOrEqual(500);
+    const judged = await scorer.metric('drift_window_samples', {
+      scope: 'fast',
+      feature: 'amount_log',
+    });
+    expect(judged).toBeGreaterThanOrEqual(1_000);
+    expect(records.map(alertValue).filter((alert) => alert.heldState === 'FIRING')).toEqual([]);
+    expect(run.alerts.received).toEqual([]);
+  }, 240_000);
+
   it('fires one grouped page for a 0.5σ shift of one feature, from one of two instances, and resolves it', async () => {
     const run = await driftRun('drift-e2e', { redisUrl });
     const instances = await Promise.all([run.start(), run.start()]);
