@@ -5,7 +5,7 @@
  * the final output), so start-up and the last partitions' tail do not count.
  */
 import type { Admin } from 'kafkajs';
-import type { BacklogRun } from './bench-results.js';
+import type { BacklogRun, ProcessMemory } from './bench-results.js';
 import type { ChildUnderTest } from './child-process.js';
 import { countRecords } from './bench-kafka.js';
 import { readProcessUsage } from './process-usage.js';
@@ -28,7 +28,7 @@ export interface BacklogRunOptions {
   /** When the process was started (`performance.now()`). */
   readonly startedAtMs: number;
   /** Runs while the process is still up, after the last sample: e.g. a /metrics scrape. */
-  readonly beforeStop?: () => Promise<Pick<BacklogRun, 'meanBatchSize'>>;
+  readonly beforeStop?: () => Promise<Pick<BacklogRun, 'meanBatchSize' | 'memory'>>;
   readonly config: BacklogRun['config'];
   readonly pollIntervalMs?: number;
   /** Receives a progress line now and then. */
@@ -42,7 +42,7 @@ export async function measureBacklogRun(options: BacklogRunOptions): Promise<Bac
   const deadline = startedAtMs + options.capSeconds * 1000;
   let lastProgressAt = startedAtMs;
   let drained = false;
-  let extra: Pick<BacklogRun, 'meanBatchSize'>;
+  let extra: Pick<BacklogRun, 'meanBatchSize' | 'memory'>;
   try {
     for (;;) {
       const outputRecords = await countRecords(admin, outputTopic);
@@ -87,6 +87,7 @@ export function summarizeBacklogRun(
     readonly startedAtMs: number;
     readonly config: BacklogRun['config'];
     readonly meanBatchSize?: number;
+    readonly memory?: ProcessMemory;
   },
 ): BacklogRun {
   const last = samples.at(-1);
@@ -114,6 +115,7 @@ export function summarizeBacklogRun(
         : (windowCpuSeconds / windowEvents) * 1e6,
     rss: rssProfile(samples),
     meanBatchSize: run.meanBatchSize,
+    ...(run.memory === undefined ? {} : { memory: run.memory }),
     config: run.config,
   };
 }

@@ -42,8 +42,20 @@ export interface BacklogRun {
   readonly rss?: RssProfile;
   /** Mean events per inference batch (streamscore: from its /metrics). */
   readonly meanBatchSize?: number;
+  /** Where streamscore's memory was at the end of the run (from its /metrics). */
+  readonly memory?: ProcessMemory;
   /** How the process was configured, for the reader. */
   readonly config: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A process's memory by where it lives; what is left of the RSS is native (ONNX Runtime, code, stacks). */
+export interface ProcessMemory {
+  readonly rssBytes: number;
+  /** The main thread's V8 heap (worker threads have their own). */
+  readonly heapTotalBytes: number;
+  readonly heapUsedBytes: number;
+  /** Buffers and other memory V8 objects hold outside the heap (fetched records, encoded output). */
+  readonly externalBytes: number;
 }
 
 /** Raw `session.run` throughput, no Kafka. */

@@ -7,6 +7,7 @@ import {
   findResult,
   type BacklogRun,
   type InferenceRate,
+  type ProcessMemory,
   type ScenarioId,
   type ScenarioResult,
 } from './bench-results.js';
@@ -191,7 +192,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       ? notMeasured(`streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`)
       : atMost(
           `streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`,
-          `peak RSS ${mb(rss.peakBytes)} (fraud backlog)`,
+          `peak RSS ${mb(rss.peakBytes)} (fraud backlog)${describeMemory(fraud?.memory)}`,
           rss.peakBytes,
           TARGETS.rssPeakBytes,
           mb,
@@ -212,6 +213,13 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
     );
   }
   return outcomes;
+}
+
+/** `; at the end: V8 heap 120 MB, …`: where the RSS sits, when the run read it. */
+function describeMemory(memory: ProcessMemory | undefined): string {
+  if (memory === undefined) return '';
+  const native = memory.rssBytes - memory.heapTotalBytes - memory.externalBytes;
+  return `; at the end RSS ${mb(memory.rssBytes)} = V8 heap ${mb(memory.heapTotalBytes)} (${mb(memory.heapUsedBytes)} used) + external buffers ${mb(memory.externalBytes)} + native and code ${mb(native)}`;
 }
 
 function atLeastRatio(

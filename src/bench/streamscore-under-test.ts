@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { findFreePort } from '../devstack/index.js';
 import { sumPrometheusSamples } from '../observability/index.js';
 import type { ExecutionProvider } from '../topology/index.js';
+import type { ProcessMemory } from './bench-results.js';
 import { startChild, type ChildUnderTest } from './child-process.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,6 +82,8 @@ export interface StreamscoreUnderTest extends ChildUnderTest {
   metric(name: string): Promise<number | undefined>;
   /** Mean events per inference batch so far (batch-size histogram sum / count). */
   meanBatchSize(): Promise<number | undefined>;
+  /** Its memory now, by where it lives (from the process metrics). */
+  memory(): Promise<ProcessMemory | undefined>;
 }
 
 /** `only`: run just one part of the topology (`streamscore run --only`). */
@@ -139,6 +142,20 @@ export async function startStreamscore(
       const sum = await metric('streamscore_batch_size_events_sum');
       const count = await metric('streamscore_batch_size_events_count');
       return sum === undefined || !count ? undefined : sum / count;
+    },
+    async memory() {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const read = (name: string) => sumPrometheusSamples(text, `streamscore_process_${name}`);
+      const rssBytes = read('process_resident_memory_bytes');
+      const heapTotalBytes = read('nodejs_heap_size_total_bytes');
+      const heapUsedBytes = read('nodejs_heap_size_used_bytes');
+      const externalBytes = read('nodejs_external_memory_bytes');
+      return rssBytes === undefined ||
+        heapTotalBytes === undefined ||
+        heapUsedBytes === undefined ||
+        externalBytes === undefined
+        ? undefined
+        : { rssBytes, heapTotalBytes, heapUsedBytes, externalBytes };
     },
   };
 }

@@ -53,6 +53,7 @@ export async function runStreamscoreOnBacklog(
       startedAtMs,
       beforeStop: async () => ({
         meanBatchSize: await scorer.meanBatchSize().catch(() => undefined),
+        memory: await scorer.memory().catch(() => undefined),
       }),
       config: variantConfig(options.variant, context.referenceTopology),
       onProgress: progressPrinter(context, options.label, backlog.records),

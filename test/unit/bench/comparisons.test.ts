@@ -73,6 +73,12 @@ describe('evaluateTargets', () => {
                 lateBytes: 320 * mb,
                 growthBytes: 120 * mb,
               },
+              memory: {
+                rssBytes: 310 * mb,
+                heapTotalBytes: 150 * mb,
+                heapUsedBytes: 100 * mb,
+                externalBytes: 40 * mb,
+              },
             }),
           }
         : result,
@@ -81,6 +87,8 @@ describe('evaluateTargets', () => {
     expect(outcomes.get('streamscore RSS ≤ 300 MB at peak')).toMatchObject({
       status: 'missed',
       margin: 'missed by 20 MB',
+      actual:
+        'peak RSS 320 MB (fraud backlog); at the end RSS 310 MB = V8 heap 150 MB (100 MB used) + external buffers 40 MB + native and code 120 MB',
     });
     expect(
       outcomes.get('streamscore RSS flat across the backlog (late peak ≤ early peak + 10 %)'),
