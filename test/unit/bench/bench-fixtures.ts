@@ -5,6 +5,7 @@ import type {
   InferenceRate,
   ScenarioResult,
 } from '../../../src/bench/bench-results.js';
+import { SHIPPED_CHANGE } from '../../../src/bench/comparisons.js';
 
 const MB = 1024 * 1024;
 
@@ -48,7 +49,13 @@ const base = {
 
 export function sampleResults(): ScenarioResult[] {
   return [
-    { ...base, scenario: 'kafka-ceiling', title: 'Kafka ceiling', run: backlogRun(50_000) },
+    {
+      ...base,
+      scenario: 'kafka-ceiling',
+      title: 'Kafka ceiling',
+      run: backlogRun(50_000),
+      scoredShapeRun: backlogRun(40_000),
+    },
     {
       ...base,
       scenario: 'inference-ceiling',
@@ -139,12 +146,15 @@ export function sampleResults(): ScenarioResult[] {
       scenario: 'settings',
       title: 'Settings sweep',
       runs: [
-        { label: 'shipped', change: 'none', run: backlogRun(40_000) },
+        { label: 'shipped-1', change: SHIPPED_CHANGE, run: backlogRun(42_000) },
         {
           label: 'batch-64',
           change: 'maxBatchSize 64',
           run: backlogRun(30_000, { meanBatchSize: 64 }),
         },
+        { label: 'drift', change: 'drift side stream on', run: backlogRun(35_000) },
+        { label: 'drift-process', change: 'drift as a process', run: backlogRun(38_000) },
+        { label: 'shipped-2', change: SHIPPED_CHANGE, run: backlogRun(38_000) },
       ],
     },
     {

@@ -45,6 +45,6 @@ describe('writeBenchOutputs', () => {
     const summary = JSON.parse(await readFile(join(dir, '2026-11-23-summary.json'), 'utf8')) as {
       targets: unknown[];
     };
-    expect(summary.targets).toHaveLength(9);
+    expect(summary.targets).toHaveLength(10);
   });
 });

@@ -20,7 +20,7 @@ describe('renderBenchReport', () => {
 
   it('tabulates throughput against ceilings and baselines', () => {
     expect(report).toMatch(
-      /\| streamscore, fraud model \(in-thread\) \| 45,000 \| 90 % of Kafka ceiling \| 15\.0× \| 1\.50× \| 1\.00 \|/,
+      /\| streamscore, fraud model \(in-thread\) \| 45,000 \| 90 % of Kafka ceiling \| 122 % of 37,037 \| 15\.0× \| 1\.50× \| 1\.00 \|/,
     );
     expect(report).toContain('| fraud@1 | cpu | worker-threads | 2 × 1 | 256 | 600,000 |');
   });
@@ -36,7 +36,10 @@ describe('renderBenchReport', () => {
   });
 
   it('compares each setting of the sweep with the shipped topology', () => {
-    expect(report).toContain('| none | 40,000 | 1.00× | 1.00 | 25.0 | — | 200 MB |');
+    expect(report).toContain("mean of the sweep's runs of the shipped topology (40,000 events/s)");
+    expect(report).toContain(
+      '| none (topologies/fraud.yaml) | 42,000 | 1.05× | 1.00 | 23.8 | — | 200 MB |',
+    );
     expect(report).toContain('| maxBatchSize 64 | 30,000 | 0.75× | 1.00 | 33.3 | 64.0 | 200 MB |');
   });
 
