@@ -3,7 +3,7 @@
  * result, its ratios to ceilings and baselines), a summary with every target's verdict, and the
  * markdown report. Quick runs go to their own directory so they never pose as the full run.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BenchResults, MachineInfo, ScenarioResult } from './bench-results.js';
 import { evaluateTargets, throughputRows } from './comparisons.js';
@@ -85,4 +85,21 @@ export async function writeBenchOutputs(
   await writeFile(paths.reportFile, renderBenchReport(bench));
   written.push(paths.reportFile);
   return written;
+}
+
+/**
+ * Writes a saved run's outputs again from its summary (`<date>-summary.json`): after the
+ * comparisons or the report change, the numbers need no new run.
+ */
+export async function rewriteBenchOutputs(
+  summaryFile: string,
+  reportFile: string,
+): Promise<string[]> {
+  const { machine, quick, backlog, startedAt, results } = JSON.parse(
+    await readFile(summaryFile, 'utf8'),
+  ) as BenchResults;
+  return writeBenchOutputs(
+    { resultsDir: dirname(summaryFile), reportFile },
+    { machine, quick, backlog, startedAt, results },
+  );
 }

@@ -137,7 +137,7 @@ export interface HeavyModelResult extends ResultBase {
   readonly workerThreads?: BacklogRun;
 }
 
-/** The same loads through the scored-shape kafkajs passthrough: the floor of any kafkajs scorer. */
+/** The same loads through the scored-shape kafkajs passthrough: what a plain kafkajs program shows. */
 export interface LatencyPassthrough {
   readonly program: string;
   readonly loads: readonly LatencyAtLoad[];

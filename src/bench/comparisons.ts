@@ -230,11 +230,11 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       continue;
     }
     const bound = setting.maxDelayMs + TARGETS.latencyAllowanceMs;
-    const floor = latency?.passthrough?.loads.find((load) => load.loadShare === 0.5);
+    const reference = latency?.passthrough?.loads.find((load) => load.loadShare === 0.5);
     const measured =
-      floor === undefined || floor.latency.count === 0
+      reference === undefined || reference.latency.count === 0
         ? `p99 ${ms(half.latency.p99Ms)}`
-        : `p99 ${ms(half.latency.p99Ms)}; the kafkajs passthrough at the same load: p99 ${ms(floor.latency.p99Ms)}`;
+        : `p99 ${ms(half.latency.p99Ms)}; the kafkajs passthrough at the same load: p99 ${ms(reference.latency.p99Ms)}`;
     outcomes.push(atMost(target, measured, half.latency.p99Ms, bound, (value) => ms(value)));
   }
 

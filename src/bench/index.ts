@@ -1,6 +1,6 @@
 // The benchmark suite behind `streamscore bench` / `npm run bench`; see bench/README.md.
 export { runBench, type BenchOptions, type BenchOutcome } from './run-bench.js';
-export { benchOutputPaths, type BenchOutputPaths } from './bench-output.js';
+export { benchOutputPaths, rewriteBenchOutputs, type BenchOutputPaths } from './bench-output.js';
 export { createBenchPlan, selectScenarios, type BenchPlan } from './bench-plan.js';
 export {
   SCENARIO_IDS,

@@ -1,9 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { runBench, selectScenarios, SCENARIO_IDS } from '../bench/index.js';
+import {
+  benchOutputPaths,
+  rewriteBenchOutputs,
+  runBench,
+  selectScenarios,
+  SCENARIO_IDS,
+} from '../bench/index.js';
 import { createLogger } from '../observability/index.js';
 
 interface BenchCommandOptions {
   quick?: boolean;
+  rewrite?: string;
   scenarios?: string;
   out?: string;
   brokers?: string;
@@ -28,10 +35,25 @@ export function registerBenchCommand(program: Command): void {
     )
     .option('--out <dir>', 'write the JSON results and REPORT.md to this directory instead')
     .option(
+      '--rewrite <summary.json>',
+      'run nothing: write the comparisons, the summary and the report of a saved run again from its summary (after the report code changed); the report goes to --out or bench/REPORT.md',
+    )
+    .option(
       '--brokers <host:port>',
       'benchmark against this Kafka instead of starting a local one (topics are created and deleted)',
     )
     .action(async (options: BenchCommandOptions) => {
+      if (options.rewrite !== undefined) {
+        const { reportFile } = benchOutputPaths({
+          repoRoot: process.cwd(),
+          quick: false,
+          outDir: options.out,
+        });
+        for (const file of await rewriteBenchOutputs(options.rewrite, reportFile)) {
+          console.log(`wrote ${file}`);
+        }
+        return;
+      }
       const logger = createLogger({ level: 'warn' }, process.stderr);
       const outcome = await runBench({
         quick: options.quick ?? false,

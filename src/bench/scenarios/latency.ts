@@ -25,7 +25,7 @@ export const latencyScenario: Scenario<'latency'> = {
   id: 'latency',
   title: 'Latency at a fixed load',
   method:
-    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting, then once with the scored-shape kafkajs passthrough of the Kafka ceiling in streamscore’s place (no batching delay, no decode, no model: the latency floor of any kafkajs consume → produce here). Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
+    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting, then once with the scored-shape kafkajs passthrough of the Kafka ceiling in streamscore’s place (no batching delay, no decode, no model: what a plain kafkajs consume → produce shows here). Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
   async run(context) {
     const peak = findResult(context.results, 'streamscore-fraud')?.run?.eventsPerSecond;
     if (peak === undefined || peak <= 0) {

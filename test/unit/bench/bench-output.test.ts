@@ -2,7 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { benchOutputPaths, writeBenchOutputs } from '../../../src/bench/bench-output.js';
+import {
+  benchOutputPaths,
+  rewriteBenchOutputs,
+  writeBenchOutputs,
+} from '../../../src/bench/bench-output.js';
 import { sampleBench } from './bench-fixtures.js';
 
 describe('benchOutputPaths', () => {
@@ -46,5 +50,16 @@ describe('writeBenchOutputs', () => {
       targets: unknown[];
     };
     expect(summary.targets).toHaveLength(10);
+  });
+
+  it('writes a saved run again from its summary, to the same report', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bench-output-'));
+    const paths = benchOutputPaths({ repoRoot: '/unused', quick: false, outDir: dir });
+    await writeBenchOutputs(paths, sampleBench());
+    const report = await readFile(paths.reportFile, 'utf8');
+    const again = join(dir, 'AGAIN.md');
+    const written = await rewriteBenchOutputs(join(dir, '2026-11-23-summary.json'), again);
+    expect(written).toContain(again);
+    expect(await readFile(again, 'utf8')).toBe(report);
   });
 });

@@ -25,12 +25,12 @@ describe('renderBenchReport', () => {
     expect(report).toContain('| fraud@1 | cpu | worker-threads | 2 × 1 | 256 | 600,000 |');
   });
 
-  it('lists latency per setting and load beside the passthrough floor, and what was skipped', () => {
+  it('lists latency per setting and load beside the passthrough reference, and what was skipped', () => {
     expect(report).toContain(
       '| streamscore, maxDelayMs 5 | 50 % | 22,500 | 22,400 | 6.0 ms | 12 ms | 20 ms | 30 ms | 1,000 |',
     );
     expect(report).toContain(
-      '| kafkajs passthrough (floor) | 50 % | 22,500 | 22,450 | 4.0 ms | 9.0 ms | 15 ms | 18 ms | 1,000 | – |',
+      '| kafkajs passthrough (reference) | 50 % | 22,500 | 22,450 | 4.0 ms | 9.0 ms | 15 ms | 18 ms | 1,000 | – |',
     );
     expect(report).toContain('| GPU | skipped | no NVIDIA GPU on this machine |');
   });
