@@ -129,7 +129,19 @@ export function sharedCoreCeiling(
 
 export type TargetStatus = 'met' | 'missed' | 'not measured';
 
+/** Which of the issue's targets an outcome judges. */
+export type TargetKind =
+  | 'kafka-ceiling'
+  | 'naive'
+  | 'python-peer'
+  | 'heavy-model'
+  | 'latency'
+  | 'drift-cost'
+  | 'rss-peak'
+  | 'rss-flat';
+
 export interface TargetOutcome {
+  readonly kind: TargetKind;
   /** The target as the issue states it. */
   readonly target: string;
   /** What was measured, in words and numbers. */
@@ -175,6 +187,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
   const latency = findResult(results, 'latency');
   const outcomes: TargetOutcome[] = [
     atLeastRatio(
+      'kafka-ceiling',
       `streamscore fraud ≥ ${percent(TARGETS.fraudToKafkaCeiling)} of the Kafka ceiling`,
       fraud?.eventsPerSecond,
       kafka?.eventsPerSecond,
@@ -183,6 +196,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       percent,
     ),
     atLeastRatio(
+      'naive',
       `streamscore fraud ≥ ${TARGETS.fraudToNaive}× the naive baseline`,
       fraud?.eventsPerSecond,
       naive?.eventsPerSecond,
@@ -191,6 +205,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       times,
     ),
     atLeastRatio(
+      'python-peer',
       `streamscore fraud ≥ ${TARGETS.fraudToPython}× the Python peer`,
       fraud?.eventsPerSecond,
       python?.eventsPerSecond,
@@ -199,6 +214,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       times,
     ),
     atLeastRatio(
+      'heavy-model',
       `heavy model in-thread ≥ ${percent(TARGETS.heavyToInferenceCeiling)} of its inference ceiling`,
       heavy?.inThread?.eventsPerSecond,
       heavy?.ceiling?.inThread.rowsPerSecond,
@@ -207,6 +223,7 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       percent,
     ),
     atLeastRatio(
+      'heavy-model',
       `heavy model in worker threads ≥ ${percent(TARGETS.heavyToInferenceCeiling)} of its inference ceiling`,
       heavy?.workerThreads?.eventsPerSecond,
       heavy?.ceiling?.workerThreads.rowsPerSecond,
@@ -219,14 +236,17 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
   const settings = latency?.settings ?? [];
   if (settings.length === 0) {
     outcomes.push(
-      notMeasured(`p99 end-to-end at 50 % of peak ≤ maxDelayMs + ${TARGETS.latencyAllowanceMs} ms`),
+      notMeasured(
+        'latency',
+        `p99 end-to-end at 50 % of peak ≤ maxDelayMs + ${TARGETS.latencyAllowanceMs} ms`,
+      ),
     );
   }
   for (const setting of settings) {
     const target = `p99 end-to-end at 50 % of peak ≤ maxDelayMs + ${TARGETS.latencyAllowanceMs} ms (maxDelayMs ${setting.maxDelayMs})`;
     const half = setting.loads.find((load) => load.loadShare === 0.5);
     if (half === undefined || half.latency.count === 0) {
-      outcomes.push(notMeasured(target));
+      outcomes.push(notMeasured('latency', target));
       continue;
     }
     const bound = setting.maxDelayMs + TARGETS.latencyAllowanceMs;
@@ -235,7 +255,9 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
       reference === undefined || reference.latency.count === 0
         ? `p99 ${ms(half.latency.p99Ms)}`
         : `p99 ${ms(half.latency.p99Ms)}; the kafkajs passthrough at the same load: p99 ${ms(reference.latency.p99Ms)}`;
-    outcomes.push(atMost(target, measured, half.latency.p99Ms, bound, (value) => ms(value)));
+    outcomes.push(
+      atMost('latency', target, measured, half.latency.p99Ms, bound, (value) => ms(value)),
+    );
   }
 
   outcomes.push(driftCostOutcome(findResult(results, 'settings')?.runs ?? []));
@@ -243,8 +265,9 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
   const rss = fraud?.rss;
   outcomes.push(
     rss === undefined
-      ? notMeasured(`streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`)
+      ? notMeasured('rss-peak', `streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`)
       : atMost(
+          'rss-peak',
           `streamscore RSS ≤ ${mb(TARGETS.rssPeakBytes)} at peak`,
           `peak RSS ${mb(rss.peakBytes)} (fraud backlog)${describeMemory(fraud?.memory)}`,
           rss.peakBytes,
@@ -253,11 +276,12 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetOutco
         ),
   );
   if (rss === undefined || fraud === undefined) {
-    outcomes.push(notMeasured('streamscore RSS flat across the backlog'));
+    outcomes.push(notMeasured('rss-flat', 'streamscore RSS flat across the backlog'));
   } else {
     const allowed = rss.earlyBytes * TARGETS.rssGrowthShare;
     outcomes.push(
       atMost(
+        'rss-flat',
         `streamscore RSS flat across the backlog (late peak ≤ early peak + ${percent(TARGETS.rssGrowthShare)})`,
         `${mb(rss.earlyBytes)} at 25–50 % → ${mb(rss.lateBytes)} at 75–100 % of ${fraud.outputRecords.toLocaleString('en-US')} events`,
         rss.growthBytes,
@@ -276,9 +300,10 @@ function driftCostOutcome(
   const target = `scoring with the drift side stream on ≥ ${percent(1 - TARGETS.driftCostShare)} of scoring without`;
   const shipped = shippedEventsPerSecond(runs);
   const inThread = runs.find((entry) => entry.label === 'drift')?.run;
-  if (shipped === undefined || inThread === undefined) return notMeasured(target);
+  if (shipped === undefined || inThread === undefined) return notMeasured('drift-cost', target);
   const ownProcess = runs.find((entry) => entry.label === 'drift-process')?.run;
   return atLeastRatio(
+    'drift-cost',
     target,
     inThread.eventsPerSecond,
     shipped,
@@ -296,6 +321,7 @@ function describeMemory(memory: ProcessMemory | undefined): string {
 }
 
 function atLeastRatio(
+  kind: TargetKind,
   target: string,
   value: number | undefined,
   reference: number | undefined,
@@ -304,10 +330,11 @@ function atLeastRatio(
   format: (value: number) => string,
 ): TargetOutcome {
   const measured = ratio(value, reference);
-  if (measured === undefined) return notMeasured(target);
+  if (measured === undefined) return notMeasured(kind, target);
   const actual = `${format(measured)} ${against}`;
   if (measured >= threshold) {
     return {
+      kind,
       target,
       actual,
       status: 'met',
@@ -315,6 +342,7 @@ function atLeastRatio(
     };
   }
   return {
+    kind,
     target,
     actual,
     status: 'missed',
@@ -323,6 +351,7 @@ function atLeastRatio(
 }
 
 function atMost(
+  kind: TargetKind,
   target: string,
   actual: string,
   value: number,
@@ -330,13 +359,20 @@ function atMost(
   format: (value: number) => string,
 ): TargetOutcome {
   if (value <= bound) {
-    return { target, actual, status: 'met', margin: `met, ${format(bound - value)} to spare` };
+    return {
+      kind,
+      target,
+      actual,
+      status: 'met',
+      margin: `met, ${format(bound - value)} to spare`,
+    };
   }
-  return { target, actual, status: 'missed', margin: `missed by ${format(value - bound)}` };
+  return { kind, target, actual, status: 'missed', margin: `missed by ${format(value - bound)}` };
 }
 
-function notMeasured(target: string): TargetOutcome {
+function notMeasured(kind: TargetKind, target: string): TargetOutcome {
   return {
+    kind,
     target,
     actual: '—',
     status: 'not measured',

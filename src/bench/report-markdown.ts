@@ -13,6 +13,9 @@ import {
   shippedEventsPerSecond,
   throughputRows,
   times,
+  type TargetKind,
+  type TargetOutcome,
+  type ThroughputRow,
 } from './comparisons.js';
 
 export function renderBenchReport(bench: BenchResults): string {
@@ -75,9 +78,10 @@ export function renderBenchReport(bench: BenchResults): string {
   );
 
   lines.push('## Targets', '');
+  const outcomes = evaluateTargets(results);
   table(
     ['target', 'measured', 'verdict'],
-    evaluateTargets(results).map((outcome) => [
+    outcomes.map((outcome) => [
       outcome.target,
       outcome.actual,
       `${outcome.status === 'met' ? '✅' : outcome.status === 'missed' ? '❌' : '—'} ${outcome.margin}`,
@@ -85,6 +89,16 @@ export function renderBenchReport(bench: BenchResults): string {
   );
 
   const rows = throughputRows(results);
+  const limits = missedTargetReferences(results, rows, outcomes);
+  if (limits.length > 0) {
+    lines.push(
+      'What the same run measured beside the missed targets (profiles and discussion: the README, "Benchmarks and performance"):',
+      '',
+      ...limits.map((line) => `- ${line}`),
+      '',
+    );
+  }
+
   if (rows.length > 0) {
     lines.push('## Throughput from a pre-loaded backlog', '');
     lines.push(
@@ -282,6 +296,53 @@ export function renderBenchReport(bench: BenchResults): string {
     ]),
   );
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** For each missed target, the reference measurement of the same run that bounds it. */
+function missedTargetReferences(
+  results: BenchResults['results'],
+  rows: readonly ThroughputRow[],
+  outcomes: readonly TargetOutcome[],
+): string[] {
+  const missed = (kind: TargetKind) =>
+    outcomes.some((outcome) => outcome.status === 'missed' && outcome.kind === kind);
+  const lines: string[] = [];
+  const kafka = findResult(results, 'kafka-ceiling');
+  const scoredShape = kafka?.scoredShapeRun?.eventsPerSecond;
+  const fraud = rows.find((row) => row.scenario === 'streamscore-fraud');
+  const python = findResult(results, 'python-peer')?.run?.eventsPerSecond;
+  if (
+    (missed('kafka-ceiling') || missed('python-peer')) &&
+    scoredShape !== undefined &&
+    kafka?.run !== undefined &&
+    fraud !== undefined
+  ) {
+    lines.push(
+      `Kafka ceiling and Python peer: kafkajs writing streamscore's output shape, without decode or model, reaches ${rate(scoredShape)} events/s (${percent(scoredShape / kafka.run.eventsPerSecond)} of the plain ceiling)` +
+        `${python === undefined ? '' : `, and the Python peer ${times(python / scoredShape)} of that`}; ` +
+        `streamscore reaches ${percent(fraud.run.eventsPerSecond / scoredShape)} of it` +
+        `${fraud.sharedCeiling === undefined ? '' : `, and ${percent(fraud.sharedCeiling.share)} of the Kafka and model ceilings combined (${rate(fraud.sharedCeiling.eventsPerSecond)})`}.`,
+    );
+  }
+  const heavy = rows.filter((row) => row.scenario === 'heavy-model' && row.sharedCeiling);
+  if (missed('heavy-model') && heavy.length > 0) {
+    lines.push(
+      `Heavy model: against the Kafka and model ceilings combined, ${heavy
+        .map(
+          (row) =>
+            `${row.system.replace('streamscore, heavy MLP, ', '')} ${percent(row.sharedCeiling?.share ?? 0)} of ${rate(row.sharedCeiling?.eventsPerSecond ?? 0)}`,
+        )
+        .join('; ')} (each ceiling alone has every core to itself).`,
+    );
+  }
+  const latency = findResult(results, 'latency');
+  const reference = latency?.passthrough?.loads.find((load) => load.loadShare === 0.5);
+  if (missed('latency') && reference !== undefined && reference.latency.count > 0) {
+    lines.push(
+      `Latency: the plain kafkajs passthrough under the same 50 % load shows p99 ${ms(reference.latency.p99Ms)}, with no batching delay and no model.`,
+    );
+  }
+  return lines;
 }
 
 function rate(value: number): string {

@@ -25,6 +25,18 @@ describe('renderBenchReport', () => {
     expect(report).toContain('| fraud@1 | cpu | worker-threads | 2 × 1 | 256 | 600,000 |');
   });
 
+  it('sets each missed target beside the same run’s reference measurement', () => {
+    expect(report).toContain(
+      "- Kafka ceiling and Python peer: kafkajs writing streamscore's output shape, without decode or model, reaches 40,000 events/s (80 % of the plain ceiling), and the Python peer 0.75× of that; streamscore reaches 113 % of it, and 122 % of the Kafka and model ceilings combined (37,037).",
+    );
+    expect(report).toContain(
+      '- Heavy model: against the Kafka and model ceilings combined, in-thread 113 % of 8,000; worker threads 65 % of 9,231',
+    );
+    expect(report).toContain(
+      '- Latency: the plain kafkajs passthrough under the same 50 % load shows p99 9.0 ms',
+    );
+  });
+
   it('lists latency per setting and load beside the passthrough reference, and what was skipped', () => {
     expect(report).toContain(
       '| streamscore, maxDelayMs 5 | 50 % | 22,500 | 22,400 | 6.0 ms | 12 ms | 20 ms | 30 ms | 1,000 |',
