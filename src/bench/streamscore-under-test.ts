@@ -35,6 +35,8 @@ export interface TopologyVariant {
   readonly executionProviders?: readonly ExecutionProvider[];
   /** Turns the drift side stream on (its reference: next to the model). */
   readonly drift?: boolean;
+  readonly fetchMaxBytesPerPartition?: number;
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface TopologyVariant {
  */
 export async function writeTopologyVariant(file: string, variant: TopologyVariant): Promise<void> {
   const document = parse(await readFile(referenceTopologyFile, 'utf8')) as {
+    input: Record<string, unknown>;
     model: Record<string, unknown>;
     batching?: Record<string, unknown>;
     drift?: Record<string, unknown>;
@@ -54,6 +57,12 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
     document.model['executionProviders'] = [...variant.executionProviders];
   }
   if (variant.drift === true) document.drift = { ...document.drift, enabled: true };
+  const { fetchMaxBytesPerPartition, partitionsConsumedConcurrently } = variant;
+  document.input = {
+    ...document.input,
+    ...(fetchMaxBytesPerPartition === undefined ? {} : { fetchMaxBytesPerPartition }),
+    ...(partitionsConsumedConcurrently === undefined ? {} : { partitionsConsumedConcurrently }),
+  };
   document.batching = {
     ...document.batching,
     ...(variant.maxDelayMs === undefined ? {} : { maxDelayMs: variant.maxDelayMs }),

@@ -110,6 +110,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     // Fetches return as soon as data arrives; this only bounds an idle long poll, which a
     // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
     maxWaitTimeInMs: 250,
+    maxBytesPerPartition: topology.input.fetchMaxBytesPerPartition,
     // kafkajs restarts a consumer whose run loop failed, even one failing because we are
     // disconnecting it mid-rebalance: that zombie would rejoin and hold partitions it never
     // reads. Once stopping, stay stopped.
@@ -461,6 +462,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: topology.input.partitionsConsumedConcurrently,
         eachBatch,
       });
       commitTimer = setInterval(() => void commitFinished(), options.commitIntervalMs ?? 1000);

@@ -84,6 +84,16 @@ const input = z
       .boolean()
       .default(false)
       .describe('Where a new consumer group starts: the earliest offset, or only new events.'),
+    fetchMaxBytesPerPartition: positiveInt()
+      .default(1_048_576)
+      .describe(
+        'Most bytes one fetch returns per partition (kafkajs `maxBytesPerPartition`); keep `batching.maxQueuedEvents` above one fetch of every assigned partition.',
+      ),
+    partitionsConsumedConcurrently: positiveInt()
+      .default(1)
+      .describe(
+        'Fetched batches of different partitions handed to the pipeline at once (kafkajs `partitionsConsumedConcurrently`).',
+      ),
   })
   .describe('Where events come from.');
 

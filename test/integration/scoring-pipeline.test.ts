@@ -39,54 +39,63 @@ interface ScoredEvent {
 }
 
 describe('scoring pipeline', () => {
-  it('scores 50,000 events over 6 partitions: none missing, scores exact, per-partition order kept', async () => {
-    const partitions = 6;
-    const count = 50_000;
-    const topics = await createScoringTopics(brokers, 'score50k', partitions);
-    const topology = await loadFraudTopology(brokers, topics);
-    const events = generateTransactions(count);
-    await produceRoundRobin(
-      kafka,
-      topics.input,
-      partitions,
-      events.map((event) => JSON.stringify(event)),
-      (index) => events[index]?.card_id ?? null,
-    );
-    await startScoring(topology);
+  it.each([
+    { partitionsConsumedConcurrently: 1, fetchMaxBytesPerPartition: 1_048_576 },
+    { partitionsConsumedConcurrently: 3, fetchMaxBytesPerPartition: 65_536 },
+  ])(
+    'scores 50,000 events over 6 partitions: none missing, scores exact, per-partition order kept ($partitionsConsumedConcurrently partitions at once, fetches of $fetchMaxBytesPerPartition bytes)',
+    async (consumption) => {
+      const partitions = 6;
+      const count = 50_000;
+      const topics = await createScoringTopics(brokers, 'score50k', partitions);
+      const loaded = await loadFraudTopology(brokers, topics);
+      const topology = { ...loaded, input: { ...loaded.input, ...consumption } };
+      const events = generateTransactions(count);
+      await produceRoundRobin(
+        kafka,
+        topics.input,
+        partitions,
+        events.map((event) => JSON.stringify(event)),
+        (index) => events[index]?.card_id ?? null,
+      );
+      await startScoring(topology);
 
-    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
-      topic: topics.output,
-      count,
-      timeoutMs: 120_000,
-    });
-    expect(output).toHaveLength(count);
+      const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
+        topic: topics.output,
+        count,
+        timeoutMs: 120_000,
+      });
+      expect(output).toHaveLength(count);
 
-    const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
-    const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
-    const seen = new Set<string>();
-    for (const record of output) {
-      const scored = JSON.parse(record.value ?? '') as ScoredEvent;
-      const index = indexOf.get(scored.transaction_id);
-      expect(index, scored.transaction_id).toBeDefined();
-      seen.add(scored.transaction_id);
-      expect(
-        Math.abs(scored.fraud.probability - (expected[index as number] as number)),
-      ).toBeLessThan(1e-6);
-      expect(scored.fraud.label).toBe((expected[index as number] as number) > 0.5 ? 1 : 0);
-      expect(scored.fraud).toMatchObject({ model: 'fraud', version: 1 });
-      // Input partition p (event index mod 6) lands in output partition p, at its input position.
-      expect(Number(record.headers[HEADERS.sourcePartition])).toBe((index as number) % partitions);
-      expect(record.partition).toBe((index as number) % partitions);
-      expect(record.key).toBe(events[index as number]?.card_id);
-      expect(record.headers[HEADERS.modelVersion]).toBe('fraud@1');
-    }
-    expect(seen.size).toBe(count);
+      const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
+      const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
+      const seen = new Set<string>();
+      for (const record of output) {
+        const scored = JSON.parse(record.value ?? '') as ScoredEvent;
+        const index = indexOf.get(scored.transaction_id);
+        expect(index, scored.transaction_id).toBeDefined();
+        seen.add(scored.transaction_id);
+        expect(
+          Math.abs(scored.fraud.probability - (expected[index as number] as number)),
+        ).toBeLessThan(1e-6);
+        expect(scored.fraud.label).toBe((expected[index as number] as number) > 0.5 ? 1 : 0);
+        expect(scored.fraud).toMatchObject({ model: 'fraud', version: 1 });
+        // Input partition p (event index mod 6) lands in output partition p, at its input position.
+        expect(Number(record.headers[HEADERS.sourcePartition])).toBe(
+          (index as number) % partitions,
+        );
+        expect(record.partition).toBe((index as number) % partitions);
+        expect(record.key).toBe(events[index as number]?.card_id);
+        expect(record.headers[HEADERS.modelVersion]).toBe('fraud@1');
+      }
+      expect(seen.size).toBe(count);
 
-    for (const [partition, records] of byPartition(output)) {
-      const offsets = records.map((record) => Number(record.headers[HEADERS.sourceOffset]));
-      expect(offsets, `partition ${partition}`).toEqual(offsets.map((_, position) => position));
-    }
-  });
+      for (const [partition, records] of byPartition(output)) {
+        const offsets = records.map((record) => Number(record.headers[HEADERS.sourceOffset]));
+        expect(offsets, `partition ${partition}`).toEqual(offsets.map((_, position) => position));
+      }
+    },
+  );
 
   it('dead-letters bad records with the reason and keeps scoring the valid ones around them', async () => {
     const topics = await createScoringTopics(brokers, 'dlq', 1);

@@ -117,6 +117,10 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
       ',',
     ),
     drift: variant.drift ?? reference.drift.enabled,
+    fetchMaxBytesPerPartition:
+      variant.fetchMaxBytesPerPartition ?? reference.input.fetchMaxBytesPerPartition,
+    partitionsConsumedConcurrently:
+      variant.partitionsConsumedConcurrently ?? reference.input.partitionsConsumedConcurrently,
   };
 }
 
