@@ -110,7 +110,10 @@ export function createDriftThread(options: DriftThreadOptions): DriftThread {
       const data: DriftThreadData = {
         topology: topologyForThread(options.topology),
         logLevel: logger.level,
-        logBindings: logger.bindings(),
+        // The thread's own root logger sets name and pid again.
+        logBindings: Object.fromEntries(
+          Object.entries(logger.bindings()).filter(([key]) => key !== 'name' && key !== 'pid'),
+        ),
       };
       const started = new Worker(WORKER_URL, { workerData: data });
       worker = started;

@@ -103,6 +103,17 @@ describe('the drift side stream in a worker thread of `streamscore run`', () => 
     scorer.child.kill('SIGTERM');
     expect(await scorer.exited).toBe(0);
     expect(scorer.output()).not.toMatch(/"level":(50|60)/);
+    // The thread logs as the process does: its bindings, each key once.
+    const threadLines = scorer
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"thread":"drift"'));
+    expect(threadLines.length).toBeGreaterThan(0);
+    for (const line of threadLines) {
+      expect(line.match(/"name":/g)).toHaveLength(1);
+      expect(line.match(/"pid":/g)).toHaveLength(1);
+      expect(line).toContain('"topology":');
+    }
   }, 180_000);
 
   it('stops the process with the drift thread’s start-up error', async () => {
