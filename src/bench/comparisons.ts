@@ -89,20 +89,19 @@ export function throughputRows(results: readonly ScenarioResult[]): ThroughputRo
   add('Python peer: confluent-kafka + onnxruntime', 'python-peer', python, kafkaCeiling);
   const heavyCeiling = (rate: InferenceRate | undefined, label: string) =>
     rate === undefined ? undefined : { name: label, eventsPerSecond: rate.rowsPerSecond };
-  add(
-    'streamscore, heavy MLP, in-thread',
-    'heavy-model',
-    heavy?.inThread,
-    heavyCeiling(heavy?.ceiling?.inThread, 'heavy session.run, in-thread'),
-    heavy?.ceiling?.inThread,
-  );
-  add(
-    'streamscore, heavy MLP, worker threads',
-    'heavy-model',
-    heavy?.workerThreads,
-    heavyCeiling(heavy?.ceiling?.workerThreads, 'heavy session.run, worker threads'),
-    heavy?.ceiling?.workerThreads,
-  );
+  for (const [mode, label] of [
+    ['inThread', 'in-thread'],
+    ['workerThreads', 'worker threads'],
+  ] as const) {
+    const rate = heavy?.ceiling?.[mode];
+    add(
+      `streamscore, heavy MLP, ${label}`,
+      'heavy-model',
+      heavy?.[mode],
+      heavyCeiling(rate, `heavy session.run, ${label}`),
+      rate,
+    );
+  }
   const gpu = findResult(results, 'gpu');
   add(
     'streamscore, heavy MLP on CUDA',

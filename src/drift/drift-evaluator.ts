@@ -119,6 +119,7 @@ export function createDriftEvaluator(options: DriftEvaluatorOptions): DriftEvalu
   const { profile, identity, source, settings, thresholds, metrics } = options;
   const log = options.logger.child({ stage: 'drift-evaluator', model: identity.model });
   const history = options.history ?? EMPTY_DRIFT_HISTORY;
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const machine = createAlertStateMachine({
     identity,
     policy: options.policy,
@@ -129,7 +130,7 @@ export function createDriftEvaluator(options: DriftEvaluatorOptions): DriftEvalu
     identity,
     grouping: options.policy,
     reportUrl: options.reportUrl,
-    restored: { alerts: history.alerts, atMs: (options.clock ?? SYSTEM_CLOCK).now() },
+    restored: { alerts: history.alerts, atMs: clock.now() },
   });
   const retrain = createRetrainPolicy({
     ...options.retrain,
@@ -210,7 +211,7 @@ export function createDriftEvaluator(options: DriftEvaluatorOptions): DriftEvalu
   const schedule = createEvaluationSchedule({
     everyMs: settings.fast.everyMs,
     settleMs: options.settleMs ?? 0,
-    clock: options.clock ?? SYSTEM_CLOCK,
+    clock,
     run: async (tickMs) => {
       await evaluate(tickMs).catch((error: unknown) => {
         log.error({ err: error, tickMs }, 'drift evaluation round failed');

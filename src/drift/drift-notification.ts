@@ -68,10 +68,12 @@ export function createNotificationGrouper(options: {
   let groupStartMs: number | undefined;
   let lastSentMs = -Infinity;
   const topic = (alert: DriftAlert) => `${alert.subject}\u0000${alert.check}`;
-  for (const alert of options.restored?.alerts ?? []) {
+  const restored = options.restored ?? { alerts: [], atMs: 0 };
+  for (const alert of restored.alerts) {
+    // Only an alert that fired has a firing time (PENDING ones have none).
     const { firingSinceMs } = alert;
-    if (firingSinceMs === null || alert.heldState === 'PENDING') continue;
-    if ((options.restored?.atMs ?? 0) - firingSinceMs >= grouping.groupWaitMs) {
+    if (firingSinceMs === null) continue;
+    if (restored.atMs - firingSinceMs >= grouping.groupWaitMs) {
       announced.add(topic(alert));
     } else {
       pending.set(alert.fingerprint, { event: 'firing', alert });

@@ -24,7 +24,6 @@ import {
   type AlertIdentity,
   type DriftConsumer,
   type DriftPageSource,
-  type FeatureHistogram,
   type LiveReferenceProfile,
 } from '../drift/index.js';
 import { StreamscoreError } from '../errors.js';
@@ -50,8 +49,6 @@ export interface DriftService {
   /** `httpPort`: where this process's admin server listens (alerts link to its /drift page). */
   start(admin: { readonly httpPort: number }): Promise<void>;
   stop(deadlineMs?: number): Promise<void>;
-  /** Merged histograms per subject of the windows starting in [fromMs, toMs) (see DriftConsumer). */
-  readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
   /**
    * The /drift page's data: whose drift, and the latest evaluations and alerts (empty while
    * another instance evaluates); undefined until the service has started.
@@ -64,7 +61,7 @@ export interface DriftService {
  * Windows are kept this long after their last update: the longest evaluation window of
  * DRIFT.md (24 h) plus room for late events.
  */
-export const DRIFT_WINDOW_RETENTION_SECONDS = 26 * 3600;
+const DRIFT_WINDOW_RETENTION_SECONDS = 26 * 3600;
 
 /**
  * The evaluator lease: a holder that dies is replaced within TTL + renewal interval (20 s); one
@@ -152,10 +149,6 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
         }
       })();
       return stopped;
-    },
-    readWindows(fromMs, toMs) {
-      if (consumer === undefined) throw new Error('the drift service is not started');
-      return consumer.readWindows(fromMs, toMs);
     },
     view() {
       if (identity === undefined || alerting === undefined) return undefined;

@@ -1,6 +1,5 @@
 export {
   createDriftService,
-  DRIFT_WINDOW_RETENTION_SECONDS,
   type DriftService,
   type DriftServiceOptions,
 } from './drift-service.js';
