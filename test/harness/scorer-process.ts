@@ -20,6 +20,8 @@ export interface ScorerProcess {
   readonly exited: Promise<number | string>;
   /** Polls /readyz until it answers 200. */
   waitReady(timeoutMs?: number): Promise<void>;
+  /** GET one of its admin server's paths. */
+  get(path: string): Promise<{ status: number; text: string }>;
   /** Prometheus samples of one metric name, summed over labels (those with `labels`, if given). */
   metric(name: string, labels?: Readonly<Record<string, string>>): Promise<number | undefined>;
 }
@@ -67,6 +69,7 @@ export async function startScorerProcess(
       }
       throw new Error(`scorer not ready after ${timeoutMs} ms:\n${output}`);
     },
+    get: fetchText,
     async metric(name, labels = {}) {
       return sumPrometheusSamples((await fetchText('/metrics')).text, name, labels);
     },

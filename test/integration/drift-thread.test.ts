@@ -42,11 +42,6 @@ async function driftTopology(label: string, settings: Record<string, unknown> = 
   return { file, topics, env: fraudTopologyEnv(brokers, topics) };
 }
 
-async function fetchText(port: number, path: string) {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
-  return { status: response.status, text: await response.text() };
-}
-
 describe('the drift side stream in a worker thread of `streamscore run`', () => {
   it('counts what the process scores, behind one admin server, and stops with it', async () => {
     const { file, topics, env } = await driftTopology('drift-thread', {
@@ -72,7 +67,7 @@ describe('the drift side stream in a worker thread of `streamscore run`', () => 
     expect(await scorer.metric('streamscore_events_scored_total')).toBe(EVENTS);
 
     // Scoring, process and drift metrics in one exposition, each family once.
-    const metrics = await fetchText(scorer.httpPort, '/metrics');
+    const metrics = await scorer.get('/metrics');
     const families = [...metrics.text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     expect(families).toEqual(
       expect.arrayContaining([
@@ -87,18 +82,16 @@ describe('the drift side stream in a worker thread of `streamscore run`', () => 
     // The thread's /drift data, through the scoring process's admin server.
     await waitFor(
       async () => {
-        const page = await fetchText(scorer.httpPort, '/drift.json');
+        const page = await scorer.get('/drift.json');
         return page.status === 200 && (JSON.parse(page.text) as DriftPageView).evaluation !== null;
       },
       'a drift evaluation on /drift.json',
       30_000,
     );
-    const page = JSON.parse(
-      (await fetchText(scorer.httpPort, '/drift.json')).text,
-    ) as DriftPageView;
+    const page = JSON.parse((await scorer.get('/drift.json')).text) as DriftPageView;
     expect(page.model.name).toBe('fraud');
     expect(page.evaluation?.subjects.map((subject) => subject.name)).toContain('amount_log');
-    expect((await fetchText(scorer.httpPort, '/drift')).status).toBe(200);
+    expect((await scorer.get('/drift')).status).toBe(200);
 
     scorer.child.kill('SIGTERM');
     expect(await scorer.exited).toBe(0);
