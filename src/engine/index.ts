@@ -4,11 +4,6 @@ export {
   type DriftServiceOptions,
 } from './drift-service.js';
 export {
-  createOffsetWatermark,
-  type OffsetWatermark,
-  type TopicPartitionOffset,
-} from './offset-watermark.js';
-export {
   createScoringPipeline,
   type ScoringPipeline,
   type ScoringPipelineOptions,

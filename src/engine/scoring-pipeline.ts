@@ -28,12 +28,14 @@ import {
   requireTopics,
   type DeadLetterReason,
   type EventCodec,
+  createOffsetWatermark,
+  createOrderedOutbox,
+  type OrderedOutbox,
+  type TopicPartitionOffset,
 } from '../io/index.js';
 import type { Logger } from '../observability/index.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
-import { createOffsetWatermark, type TopicPartitionOffset } from './offset-watermark.js';
-import { createOrderedOutbox, type OrderedOutbox } from './ordered-outbox.js';
 
 /** One accepted event on its way through the batcher. */
 interface PendingEvent {

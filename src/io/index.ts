@@ -1,5 +1,12 @@
 export { createJsonCodec, type EventCodec } from './event-codec.js';
-export { createKafkaClient } from './kafka-client.js';
+export {
+  createKafkaClient,
+  createOffsetWatermark,
+  createOrderedOutbox,
+  readWholeTopic,
+  requireTopics,
+  type OffsetWatermark,
+  type OrderedOutbox,
+  type TopicPartitionOffset,
+} from './kafka/index.js';
 export { HEADERS, type DeadLetterReason } from './record-headers.js';
-export { requireTopics } from './require-topics.js';
-export { readWholeTopic } from './read-whole-topic.js';

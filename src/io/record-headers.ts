@@ -14,6 +14,11 @@ export const HEADERS = {
   errorTime: 'streamscore.error.time',
   /** Set when the original value was too large for the DLQ topic and was left out. */
   valueOmitted: 'streamscore.error.value-omitted',
+  /** With `value-omitted`: the left-out value's length in bytes and its SHA-256 (hex), to find it again. */
+  valueLength: 'streamscore.error.value-length',
+  valueSha256: 'streamscore.error.value-sha256',
+  /** Set when the input record's own headers did not fit the DLQ topic either and were left out. */
+  headersOmitted: 'streamscore.error.headers-omitted',
 } as const;
 
 /** Why an event went to the dead-letter topic. */
@@ -23,4 +28,8 @@ export type DeadLetterReason =
   | 'FEATURE_MISSING'
   | 'FEATURE_INVALID'
   | 'FEATURE_UNKNOWN_CATEGORY'
-  | 'INFERENCE_FAILED';
+  | 'INFERENCE_FAILED'
+  /** The scored event could not be encoded (e.g. a value JSON cannot represent). */
+  | 'ENCODE_FAILED'
+  /** The scored record is larger than the output topic's max.message.bytes. */
+  | 'OUTPUT_TOO_LARGE';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
-import type { Logger } from '../observability/index.js';
-import type { KafkaConnection } from '../topology/index.js';
+import type { Logger } from '../../observability/index.js';
+import type { KafkaConnection } from '../../topology/index.js';
 
 // kafkajs logs retriable broker answers (coordinator loading, leader moving) at ERROR and
 // retries them itself; failures that matter reach us as rejected calls, logged where handled.

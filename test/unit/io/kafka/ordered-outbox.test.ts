@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOrderedOutbox } from '../../../src/engine/ordered-outbox.js';
+import { createOrderedOutbox } from '../../../../src/io/kafka/ordered-outbox.js';
 
 /** A promise with its resolve/reject exposed, to settle inference in any order. */
 function deferred<T>() {

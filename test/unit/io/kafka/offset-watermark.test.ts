@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOffsetWatermark } from '../../../src/engine/offset-watermark.js';
+import { createOffsetWatermark } from '../../../../src/io/kafka/offset-watermark.js';
 
 describe('createOffsetWatermark', () => {
   it('commits nothing before any event finishes', () => {

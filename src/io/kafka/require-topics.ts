@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { StreamscoreError } from '../errors.js';
+import { StreamscoreError } from '../../errors.js';
 
 /**
  * Fails with TOPIC_MISSING naming every one of `topics` the cluster lacks: streamscore never
