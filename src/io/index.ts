@@ -1,4 +1,4 @@
-export { createJsonCodec, type EventCodec } from './event-codec.js';
+export { createJsonCodec, MAX_JSON_NESTING_DEPTH, type EventCodec } from './event-codec.js';
 export {
   createKafkaClient,
   createOffsetWatermark,

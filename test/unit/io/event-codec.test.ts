@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonCodec } from '../../../src/io/index.js';
+import { createJsonCodec, MAX_JSON_NESTING_DEPTH } from '../../../src/io/index.js';
 
 const codec = createJsonCodec();
 const score = { probability: 0.25, label: 0, model: 'fraud', version: 1 };
@@ -40,5 +40,35 @@ describe('JSON codec: an event with a field added', () => {
   it('rejects what is not a JSON object', () => {
     expect(() => codec.decode(Buffer.from('[1]'))).toThrow('expected a JSON object, got an array');
     expect(() => codec.decode(Buffer.from('{"a":'))).toThrow();
+  });
+});
+
+describe('JSON codec: what downstream JSON consumers could not read back', () => {
+  it('rejects invalid UTF-8 instead of passing the bytes on', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"name":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    expect(() => codec.decode(bytes)).toThrow('value is not valid UTF-8');
+  });
+
+  it(`accepts ${MAX_JSON_NESTING_DEPTH} levels of nesting and refuses one more`, () => {
+    const nested = (levels: number) =>
+      Buffer.from(`{"a":${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}}`);
+    expect(codec.decode(nested(MAX_JSON_NESTING_DEPTH))).toHaveProperty('a');
+    expect(() => codec.decode(nested(MAX_JSON_NESTING_DEPTH + 1))).toThrow(
+      `nesting deeper than ${MAX_JSON_NESTING_DEPTH} levels (at byte ${MAX_JSON_NESTING_DEPTH + 4})`,
+    );
+  });
+
+  it('refuses 100k-deep nesting without overflowing the stack', () => {
+    const deep = Buffer.from(`{"a":${'{"b":'.repeat(100_000)}1${'}'.repeat(100_001)}`);
+    expect(() => codec.decode(deep)).toThrow(/nesting deeper than/);
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    const text = `{"s":"${'[{'.repeat(200)}\\"${'['.repeat(200)}"}`;
+    expect(codec.decode(Buffer.from(text))).toHaveProperty('s');
   });
 });
