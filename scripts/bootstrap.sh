@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for streamscore, and nothing when it is all there:
-# system packages (redis-server, a JDK, Maven, and Chromium for the drift page's browser
-# test), node_modules, the compiled CLI and the Apache Kafka jars (from Maven Central, cached
-# outside the repository).
+# system packages (redis-server, a JDK, Maven, python3-venv, and Chromium for the drift page's
+# browser test), node_modules, the compiled CLI, the Apache Kafka jars (from Maven Central) and
+# the Python virtual environment (from PyPI), both cached outside the repository.
 # Safe to run again; `npm run demo` and `npm test` run it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# `python3 -m venv` needs ensurepip, which Debian ships in python3-venv.
+python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 # The browser test drives Debian's Chromium at this path (playwright-core downloads none).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
@@ -34,3 +36,16 @@ fi
 
 npm run --silent build
 node bin/streamscore.js dev fetch >&2
+# The virtual environment of the bench's Python peer and of the fault tests' independent record
+# counter (confluent-kafka): created once, then only checked while requirements.txt is unchanged.
+node --input-type=module -e "
+  import { homedir } from 'node:os';
+  import { join } from 'node:path';
+  import { ensurePythonEnvironment } from './dist/bench/python-environment.js';
+  import { resolveCacheRootDir } from './dist/devstack/index.js';
+  await ensurePythonEnvironment({
+    requirementsFile: 'bench/python/requirements.txt',
+    cacheDir: join(resolveCacheRootDir(process.env, homedir()), 'bench'),
+    print: (line) => console.error('bootstrap: ' + line),
+  });
+"

@@ -6,6 +6,9 @@ import {
   createPathLookup,
   defaultKafkaVersion,
   defaultStateFilePath,
+  devBrokerRestart,
+  devBrokerStart,
+  devBrokerStop,
   devStackAddresses,
   devStackDown,
   devStackStatus,
@@ -13,7 +16,10 @@ import {
   isSupportedKafkaVersion,
   resolveCacheRootDir,
   resolveKafkaJars,
+  type DevBrokerStartOptions,
+  type DevStackRecord,
   type DevStackStatus,
+  type StopOutcome,
 } from '../devstack/index.js';
 
 interface StateFileOption {
@@ -26,6 +32,9 @@ interface UpOptions extends StateFileOption, JsonOption {
   kafkaPort?: number;
   redisPort?: number;
   kafkaVersion?: string;
+}
+interface BrokerStopOptions extends StateFileOption, JsonOption {
+  kill?: boolean;
 }
 interface FetchOptions extends JsonOption {
   kafkaVersion?: string;
@@ -57,17 +66,8 @@ export function registerDevCommand(program: Command): void {
     .action(async (options: UpOptions) => {
       const logger = createCliLogger();
       const stateFilePath = stateFileFrom(options);
-      // Ctrl-C must not orphan detached processes nobody recorded: finish, then take them down.
-      let interrupted = false;
-      const onInterrupt = (): void => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        logger.warn('interrupted: the stack is stopped as soon as its start settles');
-      };
-      process.on('SIGINT', onInterrupt);
-      let result;
-      try {
-        result = await devStackUp({
+      const { result, interrupted } = await deferInterrupts(logger, 'the stack', () =>
+        devStackUp({
           stateFilePath,
           cacheRootDir: cacheRootDirFromEnvironment(),
           kafkaVersion: options.kafkaVersion,
@@ -75,10 +75,8 @@ export function registerDevCommand(program: Command): void {
           redisPort: options.redisPort,
           lookupExecutable: createPathLookup(process.env['PATH']),
           logger,
-        });
-      } finally {
-        process.off('SIGINT', onInterrupt);
-      }
+        }),
+      );
       if (interrupted && !result.reused) {
         await devStackDown({ stateFilePath });
         process.exitCode = 130;
@@ -143,6 +141,8 @@ export function registerDevCommand(program: Command): void {
       }
     });
 
+  registerBrokerCommands(dev);
+
   dev
     .command('fetch')
     .description(
@@ -173,6 +173,132 @@ export function registerDevCommand(program: Command): void {
       const how = cacheHit ? 'already cached' : `downloaded in ${(resolveMs / 1000).toFixed(1)} s`;
       console.log(`kafka ${kafkaVersion}: ${jarCount} jars, ${size} in ${libsDir} (${how})`);
     });
+}
+
+/**
+ * `dev broker stop|start|restart`: the recorded stack's broker alone, for fault drills. Its
+ * data dir and the state file stay, so the same cluster comes back on the same port.
+ */
+function registerBrokerCommands(dev: Command): void {
+  const broker = dev
+    .command('broker')
+    .description(
+      "Stop, start or restart the recorded stack's Kafka broker alone, keeping its port, " +
+        'topics and records (redis-server keeps running)',
+    );
+  const killHelp = 'SIGKILL at once, a crash (default: SIGTERM, SIGKILL after 10 s)';
+
+  broker
+    .command('stop')
+    .description('Stop the broker; `dev broker start` brings it back')
+    .option('--kill', killHelp)
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (options: BrokerStopOptions) => {
+      const { record, kafka } = await devBrokerStop({
+        stateFilePath: stateFileFrom(options),
+        kill: options.kill,
+      });
+      printBrokerOutcome(options, record, { stopped: kafka });
+    });
+
+  broker
+    .command('start')
+    .description('Start the stopped broker again on its port, over its data dir (no-op when up)')
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (options: StateFileOption & JsonOption) => {
+      const started = await startBroker(options, (startOptions) => devBrokerStart(startOptions));
+      if (started === undefined) return;
+      printBrokerOutcome(options, started.record, { started: !started.reused });
+    });
+
+  broker
+    .command('restart')
+    .description('Stop the broker, then start it again on its port, over its data dir')
+    .option('--kill', killHelp)
+    .option('--state-file <path>', stateFileHelp)
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (options: BrokerStopOptions) => {
+      const restarted = await startBroker(options, (startOptions) =>
+        devBrokerRestart({ ...startOptions, kill: options.kill }),
+      );
+      if (restarted === undefined) return;
+      printBrokerOutcome(options, restarted.record, {
+        stopped: restarted.stopped,
+        started: true,
+      });
+    });
+}
+
+/**
+ * Runs a broker start with Ctrl-C deferred like `dev up`; after an interrupt the broker is
+ * stopped again, the exit code is 130 and the result undefined.
+ */
+async function startBroker<
+  T extends { readonly record: DevStackRecord; readonly reused?: boolean },
+>(
+  options: StateFileOption,
+  start: (startOptions: DevBrokerStartOptions) => Promise<T>,
+): Promise<T | undefined> {
+  const logger = createCliLogger();
+  const stateFilePath = stateFileFrom(options);
+  const { result, interrupted } = await deferInterrupts(logger, 'the broker', () =>
+    start({
+      stateFilePath,
+      cacheRootDir: cacheRootDirFromEnvironment(),
+      lookupExecutable: createPathLookup(process.env['PATH']),
+      logger,
+    }),
+  );
+  if (!interrupted || result.reused === true) return result;
+  await devBrokerStop({ stateFilePath });
+  process.exitCode = 130;
+  return undefined;
+}
+
+/**
+ * Runs `start` with Ctrl-C held back until it settles: detached processes nobody recorded
+ * could never be stopped by `dev down`. The caller takes them down after an interrupt; a
+ * second Ctrl-C exits at once.
+ */
+async function deferInterrupts<T>(
+  logger: Logger,
+  what: string,
+  start: () => Promise<T>,
+): Promise<{ readonly result: T; readonly interrupted: boolean }> {
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    logger.warn(`interrupted: ${what} is stopped as soon as its start settles`);
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const result = await start();
+    return { result, interrupted };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function printBrokerOutcome(
+  options: JsonOption,
+  record: DevStackRecord,
+  outcome: { readonly stopped?: StopOutcome; readonly started?: boolean },
+): void {
+  const { brokers, pid } = record.kafka;
+  if (options.json) {
+    console.log(JSON.stringify({ kafka: brokers, pid, ...outcome }));
+    return;
+  }
+  if (outcome.stopped !== undefined) {
+    const next =
+      outcome.started === undefined ? '; start it again with: streamscore dev broker start' : '';
+    console.log(`kafka ${brokers}: ${outcome.stopped}${next}`);
+  }
+  if (outcome.started === true) console.log(`kafka ${brokers}: started (pid ${pid})`);
+  if (outcome.started === false) console.log(`kafka ${brokers}: already running (pid ${pid})`);
 }
 
 /** Progress and warnings as pino JSON on stderr, keeping stdout for the answer. */
@@ -252,7 +378,9 @@ function printStatus(status: DevStackStatus): void {
     `${state.alive ? 'alive' : 'not running'}, ${state.answering ? 'answering' : 'not answering'}`;
   console.log(
     `dev stack recorded in ${status.stateFilePath}, started ${record.startedAt}: ` +
-      (health.healthy ? 'healthy' : 'NOT healthy (`streamscore dev up` replaces it)'),
+      (health.healthy
+        ? 'healthy'
+        : 'NOT healthy (`streamscore dev broker start` brings a stopped broker back; `streamscore dev up` replaces the stack)'),
   );
   console.log(
     `  kafka  ${record.kafka.brokers}  pid ${record.kafka.pid}  ${describe(health.kafka)}  data ${record.kafka.dataDir}`,

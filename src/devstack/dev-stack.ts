@@ -7,6 +7,7 @@ import { assertPortFree, findFreePorts } from './free-port.js';
 import {
   createKafkaBroker,
   isKafkaBrokerAlive,
+  killKafkaBroker,
   probeKafkaClusterId,
   stopKafkaBroker,
 } from './kafka-broker.js';
@@ -365,4 +366,122 @@ export async function devStackDown(options: {
   // Last, so a failed stop leaves the record for another attempt.
   await removeStateFile(options.stateFilePath);
   return { record, ...outcomes };
+}
+
+/** The stack recorded in `stateFilePath`; an error when there is none to act on. */
+async function readRecordedStack(stateFilePath: string): Promise<DevStackRecord> {
+  const record = await readStateFile(stateFilePath);
+  if (record === undefined) {
+    throw new StreamscoreError(
+      'STACK_FAILED',
+      `no dev stack recorded in ${stateFilePath}; start one with \`streamscore dev up\``,
+      { context: { stateFile: stateFilePath } },
+    );
+  }
+  return record;
+}
+
+export interface DevBrokerStopOptions {
+  readonly stateFilePath: string;
+  /** SIGKILL at once, the crash a fault drill wants; otherwise SIGTERM, SIGKILL after the grace. */
+  readonly kill?: boolean;
+  /** SIGTERM grace before SIGKILL. Default 10 s. */
+  readonly stopGraceMs?: number;
+}
+
+export interface DevBrokerStopResult {
+  readonly record: DevStackRecord;
+  readonly kafka: StopOutcome;
+}
+
+/**
+ * `dev broker stop`: stops the recorded stack's broker alone and keeps its data dir and the
+ * state file, so `dev broker start` brings the same cluster back. Redis is left running.
+ */
+export async function devBrokerStop(options: DevBrokerStopOptions): Promise<DevBrokerStopResult> {
+  const record = await readRecordedStack(options.stateFilePath);
+  const kafka = options.kill
+    ? await killKafkaBroker(record.kafka)
+    : await stopKafkaBroker(record.kafka, { graceMs: options.stopGraceMs ?? defaultStopGraceMs });
+  return { record, kafka };
+}
+
+export interface DevBrokerStartOptions extends Pick<
+  DevStackOptions,
+  'cacheRootDir' | 'lookupExecutable' | 'classDataSharing' | 'logger'
+> {
+  readonly stateFilePath: string;
+  readonly stopGraceMs?: number;
+}
+
+export interface DevBrokerStartResult {
+  /** The stack as recorded now: the broker's new pid, its same ports, data dir and cluster id. */
+  readonly record: DevStackRecord;
+  /** True when the recorded broker was already answering and nothing was started. */
+  readonly reused: boolean;
+}
+
+/**
+ * `dev broker start`: starts the recorded stack's broker again on its ports, over its data dir
+ * (no new storage format, so topics, records and committed offsets survive), and records its
+ * new pid in the state file.
+ */
+export async function devBrokerStart(
+  options: DevBrokerStartOptions,
+): Promise<DevBrokerStartResult> {
+  const { logger, stateFilePath } = options;
+  const recorded = await readRecordedStack(stateFilePath);
+  if (isKafkaBrokerAlive(recorded.kafka)) {
+    const clusterId = await probeKafkaClusterId(recorded.kafka.brokers, 3_000);
+    if (clusterId === recorded.kafka.clusterId) return { record: recorded, reused: true };
+    throw new StreamscoreError(
+      'STACK_FAILED',
+      `kafka broker pid ${recorded.kafka.pid} is running but does not answer at ${recorded.kafka.brokers}; \`streamscore dev broker restart\` replaces it`,
+      { context: { pid: recorded.kafka.pid, stateFile: stateFilePath } },
+    );
+  }
+  const { java } = locateTools(['java'], options.lookupExecutable);
+  const distribution = await resolveKafkaJars({
+    kafkaVersion: recorded.kafka.kafkaVersion,
+    cacheRootDir: options.cacheRootDir,
+    lookupExecutable: options.lookupExecutable,
+    logger,
+  });
+  const broker = createKafkaBroker({
+    javaPath: java,
+    distribution,
+    dataDir: recorded.kafka.dataDir,
+    storage: 'reuse',
+    port: recorded.kafka.port,
+    controllerPort: recorded.kafka.controllerPort,
+    detached: true,
+    classDataSharing: options.classDataSharing,
+    stopGraceMs: options.stopGraceMs,
+    logger,
+  });
+  const record: DevStackRecord = { ...recorded, kafka: await broker.start() };
+  try {
+    await writeStateFile(stateFilePath, record);
+  } catch (error) {
+    // An unrecorded broker could never be stopped by `dev down`.
+    await broker.stop();
+    throw error;
+  }
+  return { record, reused: false };
+}
+
+export interface DevBrokerRestartResult {
+  /** The stack as recorded now, as after {@link devBrokerStart}. */
+  readonly record: DevStackRecord;
+  /** How the broker that ran before was stopped. */
+  readonly stopped: StopOutcome;
+}
+
+/** `dev broker restart`: {@link devBrokerStop}, then {@link devBrokerStart}. */
+export async function devBrokerRestart(
+  options: DevBrokerStopOptions & DevBrokerStartOptions,
+): Promise<DevBrokerRestartResult> {
+  const { kafka: stopped } = await devBrokerStop(options);
+  const { record } = await devBrokerStart(options);
+  return { record, stopped };
 }

@@ -2,11 +2,19 @@
 export {
   createDevStack,
   checkDevStackHealth,
+  devBrokerRestart,
+  devBrokerStart,
+  devBrokerStop,
   devStackAddresses,
   devStackDown,
   devStackStatus,
   devStackUp,
   stopRecordedDevStack,
+  type DevBrokerRestartResult,
+  type DevBrokerStartOptions,
+  type DevBrokerStartResult,
+  type DevBrokerStopOptions,
+  type DevBrokerStopResult,
   type DevStack,
   type DevStackAddresses,
   type DevStackDownResult,
@@ -28,10 +36,12 @@ export {
 } from './kafka-jars.js';
 export {
   createKafkaBroker,
+  killKafkaBroker,
   probeKafkaClusterId,
   type KafkaBroker,
   type KafkaBrokerOptions,
   type KafkaBrokerRecord,
+  type KafkaBrokerStorage,
 } from './kafka-broker.js';
 export {
   createClusterId,

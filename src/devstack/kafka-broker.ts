@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
@@ -27,8 +27,17 @@ import {
 export interface KafkaBrokerOptions {
   readonly javaPath: string;
   readonly distribution: Pick<KafkaDistribution, 'kafkaVersion' | 'versionDir' | 'libsDir'>;
-  /** An empty directory this broker owns: configs, metadata log, partitions, logs. */
+  /**
+   * The directory this broker owns (empty for `storage: 'format'`): configs, metadata log,
+   * partitions, logs.
+   */
   readonly dataDir: string;
+  /**
+   * `format` (default): a new cluster in an empty data dir. `reuse`: start the broker that last
+   * ran in this data dir again, with its cluster id, topics and records, after a crash or a
+   * stop; pass the ports it had, since clients and its metadata log know those.
+   */
+  readonly storage?: KafkaBrokerStorage;
   /** Client port on 127.0.0.1; a free one when omitted. */
   readonly port?: number;
   /** KRaft controller port on 127.0.0.1; a free one when omitted. */
@@ -49,6 +58,8 @@ export interface KafkaBrokerOptions {
   readonly stopGraceMs?: number;
   readonly logger: Logger;
 }
+
+export type KafkaBrokerStorage = 'format' | 'reuse';
 
 /** Everything needed to find, probe and stop a broker later, from another process too. */
 export interface KafkaBrokerRecord {
@@ -75,6 +86,20 @@ export interface KafkaBroker {
 const formatTimeoutMs = 60_000;
 const defaultReadyTimeoutMs = 60_000;
 const defaultStopGraceMs = 10_000;
+const portReleaseTimeoutMs = 5_000;
+
+/**
+ * A restarted node's controller replays the registration of the broker that ran before and
+ * grants it a fresh heartbeat session, refusing the new broker's registration as a duplicate
+ * until that session expires: 9 s by default, most of a restart (measured: 11 s from spawn to
+ * answering, 4 s with these). Heartbeats every 500 ms keep a live broker well inside 3 s.
+ */
+const reusedStorageOverrides: readonly string[] = [
+  '--override',
+  'broker.session.timeout.ms=3000',
+  '--override',
+  'broker.heartbeat.interval.ms=500',
+];
 
 export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
   const readyTimeoutMs = options.readyTimeoutMs ?? defaultReadyTimeoutMs;
@@ -86,6 +111,9 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
   async function start(): Promise<KafkaBrokerRecord> {
     if (record !== undefined) throw new Error('kafka broker already started');
     const startedAt = performance.now();
+    if (options.storage === 'reuse') {
+      await waitForPortsReleased([options.port, options.controllerPort], portReleaseTimeoutMs);
+    }
     const { port, controllerPort } = await choosePorts(options.port, options.controllerPort);
     const { dataDir, distribution, javaPath } = options;
     const serverPropertiesPath = join(dataDir, 'server.properties');
@@ -97,7 +125,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
       renderServerProperties({
         brokerPort: port,
         controllerPort,
-        logDir: join(dataDir, 'kraft-logs'),
+        logDir: kraftLogDir(dataDir),
       }),
     );
     await writeFile(log4jConfigPath, renderLog4j2Properties(serverLogPath));
@@ -115,26 +143,16 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
     const sharedArchiveFlags =
       useClassData && archiveExists ? [`-XX:SharedArchiveFile=${archivePath}`] : [];
 
-    const clusterId = createClusterId();
-    const format = await runCommand(
-      javaPath,
-      [
-        ...sharedArchiveFlags,
-        ...classpathFlags,
-        'kafka.tools.StorageTool',
-        'format',
-        `--cluster-id=${clusterId}`,
-        `--config=${serverPropertiesPath}`,
-      ],
-      { timeoutMs: formatTimeoutMs },
-    );
-    if (format.exitCode !== 0) {
-      throw new StreamscoreError(
-        'STACK_FAILED',
-        `kafka storage format failed (exit ${format.exitCode ?? format.signal}):\n${format.outputTail.trim()}`,
-        { context: { dataDir, kafkaVersion: distribution.kafkaVersion } },
-      );
-    }
+    const clusterId =
+      options.storage === 'reuse'
+        ? await readFormattedClusterId(dataDir)
+        : await formatStorage({
+            javaPath,
+            serverPropertiesPath,
+            kafkaVersion: distribution.kafkaVersion,
+            dataDir,
+            jvmFlags: [...sharedArchiveFlags, ...classpathFlags],
+          });
 
     // Record the archive once, from a real broker run; it is written when the JVM exits.
     const classDataRecording =
@@ -157,6 +175,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
         ...classpathFlags,
         'kafka.Kafka',
         serverPropertiesPath,
+        ...(options.storage === 'reuse' ? reusedStorageOverrides : []),
       ],
       logFilePath: stdoutLogPath,
       detached: options.detached,
@@ -186,6 +205,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
         brokerPid: pid,
         kafkaVersion: record.kafkaVersion,
         readyMs: Math.round(performance.now() - startedAt),
+        storage: options.storage ?? 'format',
         classDataSharing:
           archiveExists && useClassData ? 'used' : useClassData ? 'recording' : 'off',
       },
@@ -229,6 +249,89 @@ async function choosePorts(
   };
 }
 
+/**
+ * Waits, up to `timeoutMs`, until nothing listens on `ports` any more. A broker stopped or
+ * killed a moment ago may still hold them: its pid reads as dead (a zombie) as soon as its main
+ * thread is gone, while the JVM's other threads, which share the sockets, are still exiting.
+ * Ports still taken after that are reported by {@link choosePorts}.
+ */
+async function waitForPortsReleased(
+  ports: ReadonlyArray<number | undefined>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (const port of ports) {
+    if (port === undefined) continue;
+    while (!(await isPortFree(port)) && performance.now() < deadline) await sleep(50);
+  }
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  try {
+    await assertPortFree(port, 'kafka');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where the metadata log and the partitions live; `meta.properties` there names the cluster. */
+function kraftLogDir(dataDir: string): string {
+  return join(dataDir, 'kraft-logs');
+}
+
+/** Formats the storage of a new single-node cluster and returns its fresh cluster id. */
+async function formatStorage(settings: {
+  readonly javaPath: string;
+  readonly jvmFlags: readonly string[];
+  readonly serverPropertiesPath: string;
+  readonly dataDir: string;
+  readonly kafkaVersion: string;
+}): Promise<string> {
+  const clusterId = createClusterId();
+  const format = await runCommand(
+    settings.javaPath,
+    [
+      ...settings.jvmFlags,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      `--config=${settings.serverPropertiesPath}`,
+    ],
+    { timeoutMs: formatTimeoutMs },
+  );
+  if (format.exitCode !== 0) {
+    throw new StreamscoreError(
+      'STACK_FAILED',
+      `kafka storage format failed (exit ${format.exitCode ?? format.signal}):\n${format.outputTail.trim()}`,
+      { context: { dataDir: settings.dataDir, kafkaVersion: settings.kafkaVersion } },
+    );
+  }
+  return clusterId;
+}
+
+/** The cluster id an earlier `storage format` wrote into this data dir. */
+async function readFormattedClusterId(dataDir: string): Promise<string> {
+  const metaPropertiesPath = join(kraftLogDir(dataDir), 'meta.properties');
+  let text: string;
+  try {
+    text = await readFile(metaPropertiesPath, 'utf8');
+  } catch (error) {
+    throw new StreamscoreError(
+      'STACK_FAILED',
+      `no formatted kafka storage to reuse in ${dataDir} (${metaPropertiesPath} is unreadable)`,
+      { cause: error, context: { dataDir } },
+    );
+  }
+  const clusterId = /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
+  if (clusterId === undefined || clusterId === '') {
+    throw new StreamscoreError('STACK_FAILED', `${metaPropertiesPath} names no cluster.id`, {
+      context: { dataDir },
+    });
+  }
+  return clusterId;
+}
+
 /** The command-line argument that identifies this broker's JVM among all processes. */
 function kafkaCommandLineMarker(record: Pick<KafkaBrokerRecord, 'dataDir'>): string {
   return join(record.dataDir, 'server.properties');
@@ -251,16 +354,51 @@ export async function stopKafkaBroker(
   const outcome = isKafkaBrokerAlive(record)
     ? await stopProcess(record.pid, { graceMs: options.graceMs })
     : 'not-running';
-  const recording = record.classDataRecording;
-  if (recording !== undefined) {
-    const complete = outcome === 'terminated' && (await fileSize(recording.partialPath)) > 0;
-    if (complete && !(await fileExists(recording.archivePath))) {
-      await rename(recording.partialPath, recording.archivePath);
-    } else {
-      await rm(recording.partialPath, { force: true });
-    }
-  }
+  await settleClassDataRecording(record, outcome);
   return outcome;
+}
+
+const killTimeoutMs = 5_000;
+
+/**
+ * SIGKILL, no SIGTERM first: the crash a fault test needs, with nothing flushed or closed on
+ * the way out. Resolves once the process is gone, so the broker can start again on its ports.
+ */
+export async function killKafkaBroker(record: KafkaBrokerRecord): Promise<StopOutcome> {
+  if (!isKafkaBrokerAlive(record)) {
+    await settleClassDataRecording(record, 'not-running');
+    return 'not-running';
+  }
+  process.kill(record.pid, 'SIGKILL');
+  const deadline = performance.now() + killTimeoutMs;
+  while (isProcessAlive(record.pid)) {
+    if (performance.now() >= deadline) {
+      throw new StreamscoreError(
+        'STACK_FAILED',
+        `kafka broker ${record.pid} is alive after SIGKILL`,
+        {
+          context: { pid: record.pid, dataDir: record.dataDir },
+        },
+      );
+    }
+    await sleep(50);
+  }
+  await settleClassDataRecording(record, 'killed');
+  return 'killed';
+}
+
+async function settleClassDataRecording(
+  record: KafkaBrokerRecord,
+  outcome: StopOutcome,
+): Promise<void> {
+  const recording = record.classDataRecording;
+  if (recording === undefined) return;
+  const complete = outcome === 'terminated' && (await fileSize(recording.partialPath)) > 0;
+  if (complete && !(await fileExists(recording.archivePath))) {
+    await rename(recording.partialPath, recording.archivePath);
+  } else {
+    await rm(recording.partialPath, { force: true });
+  }
 }
 
 /**

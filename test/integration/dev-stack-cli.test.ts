@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findFreePorts } from '../../src/devstack/index.js';
+import { createTopic, uniqueTopicName } from '../harness/kafka-test-helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'streamscore.js');
@@ -76,6 +77,16 @@ async function kafkaClusterId(brokers: string): Promise<string | undefined> {
   }
 }
 
+async function topicNames(brokers: string): Promise<string[]> {
+  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function redisPing(url: string): Promise<string> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -114,7 +125,7 @@ describe('streamscore dev (built CLI)', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it('starts, reuses, reports and stops a stack recorded in the state file', async () => {
+  it('starts, reuses, reports, restarts the broker of and stops a stack recorded in the state file', async () => {
     const [kafkaPort, redisPort] = await findFreePorts(2);
     const expected = {
       kafka: `127.0.0.1:${kafkaPort}`,
@@ -163,6 +174,30 @@ describe('streamscore dev (built CLI)', () => {
       redis: { address: expected.redis, pid: recorded.redis.pid, alive: true, answering: true },
     });
 
+    // `dev broker restart`: a new broker process over the same data dir, on the same port.
+    const topic = uniqueTopicName('dev-cli-restart');
+    await createTopic(expected.kafka, topic);
+    const restart = await runCli(cwd, ['dev', 'broker', 'restart', '--json']);
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    const restarted = JSON.parse(restart.stdout) as { pid: number };
+    expect(restarted).toMatchObject({
+      kafka: expected.kafka,
+      stopped: 'terminated',
+      started: true,
+    });
+    expect(restarted.pid).not.toBe(recorded.kafka.pid);
+    expect(isAlive(restarted.pid)).toBe(true);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+      kafka: {
+        pid: restarted.pid,
+        clusterId: recorded.kafka.clusterId,
+        dataDir: recorded.kafka.dataDir,
+      },
+      redis: { pid: recorded.redis.pid },
+    });
+    expect(await kafkaClusterId(expected.kafka)).toBe(recorded.kafka.clusterId);
+    expect(await topicNames(expected.kafka)).toContain(topic);
+
     const down = await runCli(cwd, ['dev', 'down', '--json']);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(JSON.parse(down.stdout)).toMatchObject({
@@ -173,7 +208,7 @@ describe('streamscore dev (built CLI)', () => {
     expect(existsSync(stateFile)).toBe(false);
     expect(existsSync(recorded.kafka.dataDir)).toBe(false);
     expect(existsSync(recorded.redis.dataDir)).toBe(false);
-    expect(isAlive(recorded.kafka.pid)).toBe(false);
+    expect(isAlive(restarted.pid)).toBe(false);
     expect(isAlive(recorded.redis.pid)).toBe(false);
 
     const after = await runCli(cwd, ['dev', 'status', '--json']);
