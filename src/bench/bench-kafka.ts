@@ -4,16 +4,20 @@
  * one small admin request and no consumer, so watching an output topic takes nothing from the
  * system under test on a small machine.
  */
-import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { createKafkaClient } from '../io/index.js';
+import type { Logger } from '../observability/index.js';
 import { createTransactionGenerator } from '../synthetic/index.js';
 
-export function createBenchKafka(brokers: string, clientId = 'streamscore-bench'): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: [brokers],
-    // Retriable broker answers (coordinator loading) are logged at ERROR by kafkajs; failures
-    // that matter reach the bench as rejected calls.
-    logLevel: logLevel.NOTHING,
+export function createBenchKafka(
+  brokers: string,
+  logger: Logger,
+  clientId = 'streamscore-bench',
+): Kafka {
+  // Retriable broker answers (coordinator loading) are logged at ERROR by kafkajs; failures
+  // that matter reach the bench as rejected calls.
+  return createKafkaClient({ brokers: [brokers], clientId }, logger, {
+    silent: true,
     retry: { initialRetryTime: 100, retries: 10 },
   });
 }

@@ -96,7 +96,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       print(`kafka ${machine.kafka} at ${brokers}`);
     }
     const results: ScenarioResult[] = [];
-    const kafka = createBenchKafka(brokers);
+    const kafka = createBenchKafka(brokers, logger);
     const admin = kafka.admin();
     await admin.connect();
     try {

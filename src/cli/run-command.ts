@@ -3,6 +3,7 @@ import { createScoringService, type ServicePart } from '../engine/index.js';
 import { StreamscoreError } from '../errors.js';
 import { createLogger } from '../observability/index.js';
 import { loadTopology } from '../topology/index.js';
+import { createGracefulShutdown } from './graceful-shutdown.js';
 
 interface RunOptions {
   httpPort?: number;
@@ -24,7 +25,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--stop-timeout-ms <ms>',
-      'how long shutdown may take to finish in-flight events',
+      'how long shutdown may take to finish in-flight events (exit 3 when some are left)',
       Number,
       30_000,
     )
@@ -46,30 +47,23 @@ export function registerRunCommand(program: Command): void {
       const logger = createLogger({ level: topology.observability.logLevel }).child({
         topology: topology.name,
       });
-      let stopping = false;
-      const shutdown = (reason: string, exitCode = 0) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ reason }, 'shutting down');
-        service.stop(options.stopTimeoutMs).then(
-          () => process.exit(exitCode),
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
+      const shutdown = createGracefulShutdown({
+        stop: (deadlineMs) => service.stop(deadlineMs),
+        deadlineMs: options.stopTimeoutMs,
+        logger,
+        exit: (code) => process.exit(code),
+      });
       const service = createScoringService({
         topology,
         logger,
         httpPort: options.httpPort,
         ...(options.only === undefined ? {} : { parts: [options.only] }),
-        // Scoring on without drift would leave alerts silently off: stop, and let the
-        // supervisor restart the whole process.
-        onFailure: () => shutdown('drift side stream failed', 1),
+        // Scoring on without drift would leave alerts silently off, and a pipeline that cannot
+        // go on would sit idle: stop, and let the supervisor restart the whole process.
+        onFailure: (error) => shutdown.onFailure(error.message, error),
       });
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown.onSignal('SIGTERM'));
+      process.on('SIGINT', () => shutdown.onSignal('SIGINT'));
       try {
         const { httpPort } = await service.start();
         logger.info({ httpPort }, 'streamscore running');

@@ -7,7 +7,7 @@
  * and leaves what it found running.
  */
 import { homedir } from 'node:os';
-import { Kafka, logLevel, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import {
   createPathLookup,
@@ -17,6 +17,7 @@ import {
   resolveCacheRootDir,
 } from '../devstack/index.js';
 import { createScoringService } from '../engine/index.js';
+import { createKafkaClient } from '../io/index.js';
 import { nearestRankQuantile, type Logger } from '../observability/index.js';
 import {
   createTransactionSampler,
@@ -82,10 +83,8 @@ export async function runFraudDemo(options: FraudDemoOptions): Promise<FraudDemo
       KAFKA_BROKERS: brokers,
       METRICS_PORT: '0',
     });
-    const kafka = new Kafka({
-      clientId: 'streamscore-demo',
-      brokers: [brokers],
-      logLevel: logLevel.NOTHING,
+    const kafka = createKafkaClient({ brokers: [brokers], clientId: 'streamscore-demo' }, logger, {
+      silent: true,
     });
     await ensureTopics(kafka, topology, options.partitions);
     return await scoreLiveStream(kafka, topology, options);

@@ -3,58 +3,57 @@
  * the dead-letter topic beside it. Every consumed offset is tracked until its output or
  * dead-letter record is acknowledged, and only then can it be committed (at-least-once).
  *
+ * Every record ends in the output or the DLQ by construction: each per-event step (decode,
+ * features, encode, a scored record too large for the output topic) dead-letters that event
+ * alone; a model failure dead-letters its batch. What no retry can fix (the ordered output
+ * path halted) fails readiness and calls `onFatal`, so a supervisor restarts the process.
+ *
  * Concurrency: a batch goes to the model as soon as it closes (a worker pool runs several at
  * once), but outputs are sent one send at a time in batch order, so each input partition's
  * outputs keep the input order (every event of input partition p goes to output partition
  * p mod N). Inference of later batches overlaps the send of earlier ones.
  */
-import {
-  Partitioners,
-  type Consumer,
-  type EachBatchPayload,
-  type IHeaders,
-  type KafkaMessage,
-  type Message,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
 import { createFeatureExtractor, type FeatureError } from '../features/index.js';
 import type { ModelOutputs, ModelSession } from '../inference/index.js';
 import {
+  createDeadLetterWriter,
   createJsonCodec,
   createKafkaClient,
-  HEADERS,
-  requireTopics,
-  type DeadLetterReason,
-  type EventCodec,
-  createOffsetWatermark,
+  createKafkaSink,
+  createKafkaSource,
   createOrderedOutbox,
+  HEADERS,
+  readMaxMessageBytes,
+  requireTopics,
+  type DeadLetter,
+  type DeadLetterWriter,
+  type EventCodec,
+  type KafkaSink,
   type OrderedOutbox,
-  type TopicPartitionOffset,
 } from '../io/index.js';
-import type { Logger } from '../observability/index.js';
+import type { Logger, NotReady } from '../observability/index.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 
 /** One accepted event on its way through the batcher. */
 interface PendingEvent {
   readonly partition: number;
-  readonly message: KafkaMessage;
+  readonly record: KafkaMessage;
   /**
    * The decoded event, kept only when it already has the score field (it is then encoded
    * whole); otherwise the score is appended to the input bytes, and holding thousands of
    * decoded events in the queue would only feed the garbage collector.
    */
   readonly eventWithScoreField: Record<string, unknown> | undefined;
+  /** Set when the event left its batch for the DLQ (encode failed, output too large). */
+  deadLettered: boolean;
 }
 
-interface DeadLetter {
-  readonly partition: number;
-  readonly message: KafkaMessage;
-  readonly reason: DeadLetterReason;
-  readonly detail: string;
-}
+/** A scored output record, with the event it came from. */
+type ScoredMessage = Message & { readonly source: PendingEvent };
 
 export interface ScoringPipelineOptions {
   readonly topology: Topology;
@@ -62,28 +61,32 @@ export interface ScoringPipelineOptions {
   readonly model: { readonly name: string; readonly version: number };
   readonly logger: Logger;
   readonly registry: Registry;
+  /** The pipeline cannot go on (output path halted, consumer gone for good); exit for a restart. */
+  readonly onFatal?: (error: Error) => void;
   /** How often finished offsets are committed. */
   readonly commitIntervalMs?: number;
 }
 
 export interface ScoringPipeline {
   start(): Promise<void>;
-  /** Stops fetching, finishes what is in flight, commits, disconnects; bounded by the deadline. */
-  stop(deadlineMs?: number): Promise<void>;
-  /** Why the pipeline is not ready, or undefined once the group is joined and the model warm. */
-  notReadyReason(): string | undefined;
+  /**
+   * Stops fetching, finishes what is in flight, commits, disconnects; bounded by the deadline.
+   * Resolves with the events left unfinished (read again after a restart).
+   */
+  stop(deadlineMs?: number): Promise<{ unfinished: number }>;
+  /** Why the pipeline cannot make progress now, or undefined. */
+  notReady(): NotReady | undefined;
 }
 
-const SEND_RETRY_MAX_MS = 5_000;
 /**
- * Scored batches that are ready together go out in one produce request up to this size: below
- * the broker's default message.max.bytes (1 MiB), which bounds each partition's record batch,
- * and small enough that kafkajs's grouping of a request's records by partition, which costs
- * the square of the records per partition, stays negligible.
+ * Scored batches that are ready together go out in one produce request up to this size, and
+ * dead letters too: small enough that kafkajs's grouping of a request's records by partition,
+ * which costs the square of the records per partition, stays negligible. The topic's own
+ * max.message.bytes bounds it further (see the sink).
  */
 const MAX_SEND_BYTES = 512 * 1024;
-/** Per-record framing plus streamscore's provenance headers, as counted towards MAX_SEND_BYTES. */
-const RECORD_OVERHEAD_BYTES = 160;
+/** Part of the stop deadline kept for the last commit and leaving the group. */
+const STOP_RESERVE_SHARE = 0.1;
 
 export function createScoringPipeline(options: ScoringPipelineOptions): ScoringPipeline {
   const { topology, session, logger, registry } = options;
@@ -102,36 +105,52 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   );
 
   const inputTopic = topology.input.topic;
+  const { brokerTimeoutMs, stallTimeoutMs } = topology.observability.readiness;
   const codec: EventCodec = createJsonCodec();
   const extractor = createFeatureExtractor(topology.features);
-  const watermark = createOffsetWatermark();
   const kafka = createKafkaClient(topology.kafka, logger);
-  const consumer: Consumer = kafka.consumer({
-    groupId: topology.input.groupId,
-    allowAutoTopicCreation: false,
-    // Fetches return as soon as data arrives; this only bounds an idle long poll, which a
-    // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
-    maxWaitTimeInMs: 250,
-    maxBytesPerPartition: topology.input.fetchMaxBytesPerPartition,
-    // kafkajs restarts a consumer whose run loop failed, even one failing because we are
-    // disconnecting it mid-rebalance: that zombie would rejoin and hold partitions it never
-    // reads. Once stopping, stay stopped.
-    retry: { restartOnFailure: async () => !stopping },
-  });
   const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
     // Outputs name their partition; only dead letters are placed by key, with Kafka's murmur2.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  const source = createKafkaSource({
+    kafka,
+    topic: inputTopic,
+    groupId: topology.input.groupId,
+    fromBeginning: topology.input.fromBeginning,
+    maxBytesPerPartition: topology.input.fetchMaxBytesPerPartition,
+    partitionsConsumedConcurrently: topology.input.partitionsConsumedConcurrently,
+    brokerTimeoutMs,
+    onRecords: takeRecords,
+    onLag: (partition, lag) => {
+      lagByPartition.set(partition, lag);
+      metrics.consumerLag.set({ ...labels, topic: inputTopic, partition: String(partition) }, lag);
+    },
+    onCommit: (outcome) => metrics.commits.inc({ ...labels, outcome }),
+    onFatal: fail,
+    logger: log,
+    ...(options.commitIntervalMs === undefined
+      ? {}
+      : { commitIntervalMs: options.commitIntervalMs }),
+  });
 
   let outputPartitions = 1;
-  let joined = false;
+  let outputSink: KafkaSink | undefined;
+  let deadLetterSink: KafkaSink | undefined;
+  let deadLetters: DeadLetterWriter | undefined;
   let stopping = false;
-  let paused = false;
-  let deadLetterTail: Promise<void> = Promise.resolve();
-  let deadLettersInFlight = 0;
-  let commitTimer: NodeJS.Timeout | undefined;
-  let commitInFlight: Promise<void> | undefined;
+  let halted: Error | undefined;
+  const lagByPartition = new Map<number, number>();
+  /** When the pipeline last finished an event, or last had nothing waiting. */
+  let lastProgressAt = Date.now();
+
+  function fail(error: Error): void {
+    if (stopping || halted !== undefined) return;
+    halted = error;
+    log.error({ err: error }, 'scoring cannot go on; exiting so that a supervisor restarts it');
+    options.onFatal?.(error);
+  }
 
   const batcher: DynamicBatcher<PendingEvent> = createDynamicBatcher<PendingEvent>({
     width: extractor.width,
@@ -146,15 +165,26 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       outbox.push(batch, scoreBatch(batch));
     },
     onDrain: () => {
-      if (!paused || stopping) return;
-      paused = false;
+      if (!source.isPaused() || stopping) return;
       metrics.pausedPartitions.set(labels, 0);
-      consumer.resume([{ topic: inputTopic }]);
+      source.resume();
     },
   });
 
+  function deadLetter(letters: readonly DeadLetter[]): void {
+    (deadLetters as DeadLetterWriter).write(letters);
+  }
+
+  function finishDeadLettered(letters: readonly DeadLetter[]): void {
+    for (const { partition, record, reason } of letters) {
+      source.complete(partition, record.offset);
+      metrics.eventsDeadLettered.inc({ ...labels, reason });
+    }
+    lastProgressAt = Date.now();
+  }
+
   /** Runs the model; resolves with the output records, or undefined when the batch failed. */
-  async function scoreBatch(batch: Batch<PendingEvent>): Promise<Message[] | undefined> {
+  async function scoreBatch(batch: Batch<PendingEvent>): Promise<ScoredMessage[] | undefined> {
     const started = performance.now();
     let outputs: ModelOutputs;
     try {
@@ -167,10 +197,10 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       // A model that fails on a batch fails on its events, not on the stream.
       const detail = `model ${modelLabel} failed on a batch of ${batch.size}: ${String(error)}`;
       log.error({ err: error, batchSize: batch.size }, 'inference failed; batch dead-lettered');
-      deadLetterAll(
-        batch.items.map(({ partition, message }) => ({
+      deadLetter(
+        batch.items.map(({ partition, record }) => ({
           partition,
-          message,
+          record,
           reason: 'INFERENCE_FAILED' as const,
           detail,
         })),
@@ -185,12 +215,14 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     return scoredMessages(batch, outputs);
   }
 
-  function scoredMessages(batch: Batch<PendingEvent>, outputs: ModelOutputs): Message[] {
+  function scoredMessages(batch: Batch<PendingEvent>, outputs: ModelOutputs): ScoredMessage[] {
     const scoredAt = new Date().toISOString();
-    const messages: Message[] = new Array(batch.size);
+    const messages: ScoredMessage[] = [];
+    const failed: DeadLetter[] = [];
     const { scoreField } = topology.output;
     for (let i = 0; i < batch.size; i++) {
-      const { partition, message, eventWithScoreField } = batch.items[i] as PendingEvent;
+      const event = batch.items[i] as PendingEvent;
+      const { partition, record, eventWithScoreField } = event;
       const score: Record<string, unknown> = {};
       for (const output of topology.model.outputs) {
         score[output.field] = outputValue(outputs[output.name], i, output.column);
@@ -198,325 +230,304 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       score.model = options.model.name;
       score.version = options.model.version;
       score.scoredAt = scoredAt;
-      messages[i] = {
-        key: message.key,
-        value: codec.encodeWithField(
-          message.value as Buffer,
+      let value: Buffer;
+      try {
+        value = codec.encodeWithField(
+          record.value as Buffer,
           eventWithScoreField,
           scoreField,
           score,
-        ),
+        );
+      } catch (error) {
+        event.deadLettered = true;
+        failed.push({
+          partition,
+          record,
+          reason: 'ENCODE_FAILED',
+          detail: `scored event not encodable as ${codec.format}: ${String(error)}`,
+        });
+        continue;
+      }
+      messages.push({
+        key: record.key,
+        value,
         partition: partition % outputPartitions,
         headers: {
           [HEADERS.sourceTopic]: inputTopic,
           [HEADERS.sourcePartition]: String(partition),
-          [HEADERS.sourceOffset]: message.offset,
-          [HEADERS.sourceTimestamp]: message.timestamp,
+          [HEADERS.sourceOffset]: record.offset,
+          [HEADERS.sourceTimestamp]: record.timestamp,
           [HEADERS.modelVersion]: modelLabel,
         },
-      };
+        source: event,
+      });
     }
+    deadLetter(failed);
     return messages;
   }
 
-  const outbox: OrderedOutbox<Batch<PendingEvent>, Message> = createOrderedOutbox({
-    send: (messages) => sendUntilAcknowledged(topology.output.topic, messages),
+  const outbox: OrderedOutbox<Batch<PendingEvent>, ScoredMessage> = createOrderedOutbox({
+    send: sendScored,
     onSent: completeScored,
     recordBytes: (message) =>
-      (message.value as Buffer).length +
-      ((message.key as Buffer | null)?.length ?? 0) +
-      RECORD_OVERHEAD_BYTES,
+      (message.value as Buffer).length + ((message.key as Buffer | null)?.length ?? 0),
     maxRequestBytes: MAX_SEND_BYTES,
+    onHalt: (error) => {
+      if (!stopping) fail(new Error(`output path halted: ${String(error)}`, { cause: error }));
+    },
   });
+
+  /** Sends until acknowledged; records too large for the output topic go to the DLQ instead. */
+  async function sendScored(messages: ScoredMessage[]): Promise<void> {
+    const sink = outputSink as KafkaSink;
+    const refused = await sink.send(messages);
+    if (refused.length === 0) return;
+    log.warn(
+      { records: refused.length, maxMessageBytes: sink.maxMessageBytes },
+      'scored records too large for the output topic; dead-lettered',
+    );
+    deadLetter(
+      refused.map(({ source: event, value }) => {
+        event.deadLettered = true;
+        return {
+          partition: event.partition,
+          record: event.record,
+          reason: 'OUTPUT_TOO_LARGE' as const,
+          detail: `scored record of ${(value as Buffer).length} bytes does not fit ${sink.topic}'s max.message.bytes (${sink.maxMessageBytes})`,
+        };
+      }),
+    );
+  }
 
   function completeScored(batches: Batch<PendingEvent>[]): void {
     const ackedAt = Date.now();
     const endToEndSeconds = metrics.endToEndSeconds.labels(labels);
     for (const batch of batches) {
-      for (const { partition, message } of batch.items) {
-        watermark.complete(inputTopic, partition, Number(message.offset));
+      let scored = 0;
+      for (const { partition, record, deadLettered } of batch.items) {
+        // A dead-lettered event is finished by the dead-letter writer.
+        if (deadLettered) continue;
+        source.complete(partition, record.offset);
         // Observed per event through the labelled child: no label hashing per event.
-        endToEndSeconds.observe((ackedAt - Number(message.timestamp)) / 1000);
+        endToEndSeconds.observe((ackedAt - Number(record.timestamp)) / 1000);
+        scored++;
       }
-      metrics.eventsScored.inc({ ...labels, model: options.model.name }, batch.size);
+      metrics.eventsScored.inc({ ...labels, model: options.model.name }, scored);
       batcher.release(batch);
     }
+    lastProgressAt = ackedAt;
     metrics.queueDepth.set(labels, batcher.queuedEvents());
   }
 
-  /**
-   * Retries until the records are acknowledged: dropping them would lose events, and while the
-   * output is down the queue fills and the source pauses. Stop gives up (nothing is committed
-   * for these events, so they are read again after a restart).
-   */
-  async function sendUntilAcknowledged(topic: string, messages: Message[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await producer.send({ topic, messages, acks: -1 });
-        return;
-      } catch (error) {
-        if (stopping && stopDeadlinePassed()) throw error;
-        const delay = Math.min(SEND_RETRY_MAX_MS, 100 * 2 ** attempt);
-        log.error(
-          { err: error, topic, records: messages.length, attempt, retryInMs: delay },
-          'send failed; retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
-  function deadLetterAll(letters: readonly DeadLetter[]): void {
-    if (letters.length === 0) return;
-    const time = new Date().toISOString();
-    const messages = letters.map((letter) => deadLetterMessage(letter, time));
-    deadLettersInFlight += letters.length;
-    deadLetterTail = deadLetterTail.then(async () => {
-      await sendDeadLetters(messages, letters);
-      for (const { partition, message, reason } of letters) {
-        watermark.complete(inputTopic, partition, Number(message.offset));
-        metrics.eventsDeadLettered.inc({ ...labels, reason });
-      }
-      deadLettersInFlight -= letters.length;
-    });
-  }
-
-  async function sendDeadLetters(messages: Message[], letters: readonly DeadLetter[]) {
-    try {
-      await producer.send({ topic: topology.deadLetter.topic, messages, acks: -1 });
-    } catch (error) {
-      // A record too large for the DLQ topic must still leave a trace: send it without its value.
-      if (
-        (error as { type?: string }).type !== 'MESSAGE_TOO_LARGE' &&
-        !String(error).includes('too large')
-      ) {
-        await sendUntilAcknowledged(topology.deadLetter.topic, messages);
-        return;
-      }
-      log.warn(
-        { records: letters.length },
-        'dead-letter records too large; sending them without values',
-      );
-      const trimmed = messages.map((message) => ({
-        ...message,
-        value: null,
-        headers: { ...message.headers, [HEADERS.valueOmitted]: 'true' },
-      }));
-      await sendUntilAcknowledged(topology.deadLetter.topic, trimmed);
-    }
-  }
-
-  function deadLetterMessage(letter: DeadLetter, time: string): Message {
-    const { message, partition, reason, detail } = letter;
-    return {
-      key: message.key,
-      value: message.value,
-      headers: {
-        ...(message.headers as IHeaders),
-        [HEADERS.errorClass]: reason,
-        [HEADERS.errorMessage]: detail,
-        [HEADERS.errorTime]: time,
-        [HEADERS.sourceTopic]: inputTopic,
-        [HEADERS.sourcePartition]: String(partition),
-        [HEADERS.sourceOffset]: message.offset,
-      },
-    };
-  }
-
-  async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, isRunning, isStale, heartbeat } = payload;
-    const partition = batch.partition;
+  /** Takes the leading records of a fetch while the batcher has room. */
+  function takeRecords(partition: number, records: readonly KafkaMessage[]): number {
     const letters: DeadLetter[] = [];
-    const maxBytes = topology.input.maxRecordBytes;
-    let accepted = 0;
-    for (const message of batch.messages) {
-      if (stopping || !isRunning() || isStale()) break;
+    let taken = 0;
+    for (const record of records) {
+      if (stopping) break;
       if (batcher.isFull()) {
-        // Unresolved messages are fetched again after resume: nothing is skipped.
-        if (!paused) {
-          paused = true;
-          metrics.pausedPartitions.set(labels, 1);
-          consumer.pause([{ topic: inputTopic }]);
-        }
+        metrics.pausedPartitions.set(labels, 1);
         break;
       }
-      watermark.track(inputTopic, partition, Number(message.offset));
-      resolveOffset(message.offset);
-      accepted++;
-      const value = message.value;
-      if (value === null) {
-        letters.push({
-          partition,
-          message,
-          reason: 'DECODE_FAILED',
-          detail: 'record has no value (tombstone)',
-        });
-        continue;
-      }
-      if (value.length > maxBytes) {
-        letters.push({
-          partition,
-          message,
-          reason: 'RECORD_TOO_LARGE',
-          detail: `record of ${value.length} bytes exceeds input.maxRecordBytes (${maxBytes})`,
-        });
-        continue;
-      }
-      let event: Record<string, unknown>;
-      try {
-        event = codec.decode(value) as Record<string, unknown>;
-      } catch (error) {
-        letters.push({
-          partition,
-          message,
-          reason: 'DECODE_FAILED',
-          detail: `not a valid ${codec.format} event: ${(error as Error).message}`,
-        });
-        continue;
-      }
-      const { rows, offset } = batcher.nextRow();
-      const featureError: FeatureError | undefined = extractor.extract(event, rows, offset);
-      if (featureError !== undefined) {
-        letters.push({
-          partition,
-          message,
-          reason: featureError.code,
-          detail: featureError.message,
-        });
-        continue;
-      }
-      batcher.commitRow({
-        partition,
-        message,
-        eventWithScoreField: Object.hasOwn(event, topology.output.scoreField) ? event : undefined,
-      });
+      taken++;
+      const letter = acceptRecord(partition, record);
+      if (letter !== undefined) letters.push(letter);
     }
-    metrics.eventsConsumed.inc(labels, accepted);
+    metrics.eventsConsumed.inc(labels, taken);
     metrics.queueDepth.set(labels, batcher.queuedEvents());
-    const lag = Number(batch.highWatermark) - Number(batch.lastOffset()) - 1;
-    metrics.consumerLag.set(
-      { ...labels, topic: inputTopic, partition: String(partition) },
-      Math.max(0, lag),
-    );
-    deadLetterAll(letters);
-    await heartbeat();
+    deadLetter(letters);
+    return taken;
   }
 
-  async function commitFinished(): Promise<void> {
-    if (commitInFlight) return commitInFlight;
-    const offsets: TopicPartitionOffset[] = watermark.committable();
-    if (offsets.length === 0) return;
-    commitInFlight = consumer
-      .commitOffsets(offsets.map((entry) => ({ ...entry })))
-      .then(
-        () => {
-          watermark.markCommitted(offsets);
-          metrics.commits.inc({ ...labels, outcome: 'ok' });
-        },
-        (error: unknown) => {
-          // Usually a rebalance in progress; the next round commits what this one could not.
-          metrics.commits.inc({ ...labels, outcome: 'failed' });
-          log.warn({ err: error, offsets }, 'offset commit failed; will retry');
-        },
-      )
-      .finally(() => {
-        commitInFlight = undefined;
-      });
-    return commitInFlight;
+  /** Puts one record in the batcher, or says why it goes to the DLQ. */
+  function acceptRecord(partition: number, record: KafkaMessage): DeadLetter | undefined {
+    const maxBytes = topology.input.maxRecordBytes;
+    const value = record.value;
+    if (value === null) {
+      return {
+        partition,
+        record,
+        reason: 'DECODE_FAILED',
+        detail: 'record has no value (tombstone)',
+      };
+    }
+    if (value.length > maxBytes) {
+      return {
+        partition,
+        record,
+        reason: 'RECORD_TOO_LARGE',
+        detail: `record of ${value.length} bytes exceeds input.maxRecordBytes (${maxBytes})`,
+      };
+    }
+    let event: Record<string, unknown>;
+    try {
+      event = codec.decode(value) as Record<string, unknown>;
+    } catch (error) {
+      return {
+        partition,
+        record,
+        reason: 'DECODE_FAILED',
+        detail: `not a valid ${codec.format} event: ${(error as Error).message}`,
+      };
+    }
+    const { rows, offset } = batcher.nextRow();
+    let featureError: FeatureError | undefined;
+    try {
+      featureError = extractor.extract(event, rows, offset);
+    } catch (error) {
+      // A value the extractor did not foresee costs this event only.
+      return {
+        partition,
+        record,
+        reason: 'FEATURE_INVALID',
+        detail: `feature extraction failed: ${String(error)}`,
+      };
+    }
+    if (featureError !== undefined) {
+      return { partition, record, reason: featureError.code, detail: featureError.message };
+    }
+    batcher.commitRow({
+      partition,
+      record,
+      eventWithScoreField: Object.hasOwn(event, topology.output.scoreField) ? event : undefined,
+      deadLettered: false,
+    });
+    return undefined;
   }
 
-  /** Fails with the names of missing topics; returns the output topic's partition count. */
-  async function checkTopics(): Promise<number> {
+  /** Fails with the names of missing topics; reads the output's partitions and the limits. */
+  async function prepareTopics(): Promise<Map<string, number>> {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await requireTopics(
-        admin,
-        [inputTopic, topology.output.topic, topology.deadLetter.topic],
-        topology.kafka.brokers,
-      );
+      const topics = [inputTopic, topology.output.topic, topology.deadLetter.topic];
+      await requireTopics(admin, topics, topology.kafka.brokers);
       const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
-      return metadata.topics[0]?.partitions.length ?? 1;
+      outputPartitions = metadata.topics[0]?.partitions.length ?? 1;
+      return await readMaxMessageBytes(admin, topics.slice(1));
     } finally {
       await admin.disconnect();
     }
   }
 
+  function sinkNotReady(sink: KafkaSink | undefined): NotReady | undefined {
+    const failure = sink?.failure();
+    if (failure === undefined) return undefined;
+    const failingForMs = Date.now() - failure.sinceMs;
+    if (failingForMs <= brokerTimeoutMs) return undefined;
+    return {
+      condition: 'broker-unreachable',
+      detail: `sends to ${sink?.topic} failing for ${Math.round(failingForMs / 1000)} s: ${failure.error}`,
+    };
+  }
+
+  /** Input is waiting (queued, in flight, or behind the high watermark) with nothing finished. */
+  function stalled(): NotReady | undefined {
+    let lag = 0;
+    for (const partitionLag of lagByPartition.values()) lag += partitionLag;
+    const waiting = batcher.queuedEvents() + (deadLetters?.inFlight() ?? 0) + lag;
+    const now = Date.now();
+    if (waiting === 0) {
+      lastProgressAt = now;
+      return undefined;
+    }
+    const idleForMs = now - lastProgressAt;
+    if (idleForMs <= stallTimeoutMs) return undefined;
+    return {
+      condition: 'stalled',
+      detail: `${waiting} events waiting and none finished for ${Math.round(idleForMs / 1000)} s`,
+    };
+  }
+
   let started = false;
-  let stopDeadline = Infinity;
-  const stopDeadlinePassed = () => performance.now() > stopDeadline;
 
   return {
     async start() {
       await producer.connect();
-      outputPartitions = await checkTopics();
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        const assigned = new Set(payload.memberAssignment[inputTopic] ?? []);
-        joined = true;
-        log.info({ partitions: [...assigned].sort((a, b) => a - b) }, 'joined consumer group');
-        // Revoked partitions: their in-flight events still reach the output, but their offsets
-        // are no longer ours to commit; the new owner re-reads them (at-least-once).
-        watermark.retain(inputTopic, assigned);
+      const limits = await prepareTopics();
+      const sinkOptions = { producer, maxRequestBytes: MAX_SEND_BYTES, logger: log };
+      outputSink = createKafkaSink({
+        ...sinkOptions,
+        topic: topology.output.topic,
+        maxMessageBytes: limits.get(topology.output.topic) as number,
+      });
+      deadLetterSink = createKafkaSink({
+        ...sinkOptions,
+        topic: topology.deadLetter.topic,
+        maxMessageBytes: limits.get(topology.deadLetter.topic) as number,
+      });
+      deadLetters = createDeadLetterWriter({
+        sink: deadLetterSink,
+        sourceTopic: inputTopic,
+        onWritten: finishDeadLettered,
+        logger: log,
       });
       started = true;
-      await consumer.connect();
-      await consumer.subscribe({ topic: inputTopic, fromBeginning: topology.input.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: topology.input.partitionsConsumedConcurrently,
-        eachBatch,
-      });
-      commitTimer = setInterval(() => void commitFinished(), options.commitIntervalMs ?? 1000);
+      await source.start();
       log.info(
         {
           input: inputTopic,
           output: topology.output.topic,
           deadLetter: topology.deadLetter.topic,
           model: modelLabel,
+          maxMessageBytes: Object.fromEntries(limits),
         },
         'scoring pipeline started',
       );
     },
 
     async stop(deadlineMs = 30_000) {
-      if (stopping) return;
+      if (stopping) return { unfinished: 0 };
       stopping = true;
-      stopDeadline = performance.now() + deadlineMs;
+      const stopStarted = performance.now();
+      const drainUntil = stopStarted + deadlineMs * (1 - STOP_RESERVE_SHARE);
       if (!started) {
         await producer.disconnect();
-        return;
+        return { unfinished: 0 };
       }
       log.info({ queued: batcher.queuedEvents() }, 'stopping: finishing in-flight events');
-      consumer.pause([{ topic: inputTopic }]);
+      source.pause();
       batcher.flush();
+      const unfinishedNow = () => batcher.queuedEvents() + (deadLetters?.inFlight() ?? 0);
       // Drain: wait for every accepted event to be acknowledged, until the deadline.
       while (
-        (batcher.queuedEvents() > 0 || deadLettersInFlight > 0) &&
+        unfinishedNow() > 0 &&
         outbox.halted() === undefined &&
-        !stopDeadlinePassed()
+        performance.now() < drainUntil
       ) {
         await Promise.race([
-          Promise.all([outbox.idle(), deadLetterTail]),
+          Promise.all([outbox.idle(), deadLetters?.idle()]),
           new Promise((resolve) => setTimeout(resolve, 50)),
         ]);
       }
-      if (commitTimer) clearInterval(commitTimer);
-      await commitInFlight;
-      await commitFinished();
-      const unfinished = batcher.queuedEvents() + deadLettersInFlight;
-      if (unfinished > 0)
-        log.warn({ unfinished }, 'stop deadline reached; unfinished events will be re-read');
+      const unfinished = unfinishedNow();
+      // Sends still retrying give up: their events stay uncommitted and are read again.
+      outputSink?.abort();
+      deadLetterSink?.abort();
       batcher.close();
-      await consumer.disconnect();
-      await producer.disconnect();
+      const left = () => Math.max(0, stopStarted + deadlineMs - performance.now());
+      await source.stop(left());
+      await Promise.race([
+        producer.disconnect().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, left()).unref()),
+      ]);
+      if (unfinished > 0) {
+        log.warn(
+          { unfinished, deadlineMs },
+          'stop deadline reached with events unfinished; they are read again after a restart',
+        );
+      }
       log.info({ unfinished }, 'scoring pipeline stopped');
+      return { unfinished };
     },
 
-    notReadyReason() {
-      if (stopping) return 'stopping';
-      if (!joined) return 'consumer group not joined yet';
-      return undefined;
+    notReady() {
+      if (stopping) return { condition: 'stopping', detail: 'scoring pipeline stopping' };
+      if (halted !== undefined) return { condition: 'halted', detail: halted.message };
+      if (!started) return { condition: 'starting', detail: 'scoring pipeline starting' };
+      return (
+        source.notReady() ?? sinkNotReady(outputSink) ?? sinkNotReady(deadLetterSink) ?? stalled()
+      );
     },
   };
 }

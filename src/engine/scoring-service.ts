@@ -1,8 +1,8 @@
 /**
  * The one place that knows every concrete part: it turns a loaded topology into a running
- * service (admin HTTP server, the drift side stream when enabled, model session and scoring
- * pipeline) and stops them in reverse order: scoring first, so its last outputs are written
- * before the drift consumer flushes its counts and leaves.
+ * service (readiness monitor, admin HTTP server, the drift side stream when enabled, model
+ * session and scoring pipeline) and stops them in reverse order: scoring first, so its last
+ * outputs are written before the drift consumer flushes its counts and leaves.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { driftPageView } from '../drift/index.js';
@@ -11,7 +11,13 @@ import {
   createWorkerSessionPool,
   type ModelSession,
 } from '../inference/index.js';
-import { createAdminServer, type Logger } from '../observability/index.js';
+import {
+  createAdminServer,
+  createReadinessMonitor,
+  type Logger,
+  type NotReady,
+  type ReadinessCheck,
+} from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 import { createDriftThread, type DriftThread } from './drift-thread.js';
 import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
@@ -28,8 +34,9 @@ export interface ScoringServiceOptions {
   /** Default: scoring, plus drift when the topology has `drift.enabled`. */
   readonly parts?: readonly ServicePart[];
   /**
-   * Called when a part fails after start (the drift thread died); the caller should stop the
-   * service, so that its supervisor restarts the process. Default: the failure is only logged.
+   * Called when a part fails after start (the drift thread died, the scoring pipeline cannot go
+   * on); the caller should stop the service, so that its supervisor restarts the process.
+   * Default: the failure is only logged.
    */
   readonly onFailure?: (error: Error) => void;
 }
@@ -40,7 +47,8 @@ export interface ScoringService {
   /** The drift side stream, when this service runs it. */
   readonly drift: DriftThread | undefined;
   start(): Promise<{ httpPort: number }>;
-  stop(deadlineMs?: number): Promise<void>;
+  /** Stops every part within the deadline; resolves with the events left unfinished. */
+  stop(deadlineMs?: number): Promise<{ unfinished: number }>;
 }
 
 export function createScoringService(options: ScoringServiceOptions): ScoringService {
@@ -55,15 +63,27 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
   let session: ModelSession | undefined;
   let pipeline: ScoringPipeline | undefined;
   let warm = false;
+  const scoringNotReady = (): NotReady | undefined => {
+    if (!warm) return { condition: 'starting', detail: 'model warming up' };
+    if (pipeline === undefined) {
+      return { condition: 'starting', detail: 'scoring pipeline starting' };
+    }
+    return pipeline.notReady();
+  };
+  const checks: ReadinessCheck[] = [
+    ...(scoring ? [{ name: 'scoring', gatesReadiness: true, notReady: scoringNotReady }] : []),
+    // Beside scoring, a drift outage must not take scoring out of rotation (see /readyz/drift).
+    ...(drift
+      ? [{ name: 'drift', gatesReadiness: !scoring, notReady: () => drift.notReady() }]
+      : []),
+  ];
+  const readiness = createReadinessMonitor({ checks, logger, registry });
   const admin = createAdminServer({
+    host: topology.observability.httpHost,
     port: options.httpPort ?? topology.observability.httpPort,
+    logger,
     metrics: async () => (await registry.metrics()) + ((await drift?.metrics()) ?? ''),
-    notReadyReason: () => {
-      const driftReason = drift?.notReadyReason();
-      if (driftReason !== undefined || !scoring) return driftReason;
-      if (!warm) return 'model warming up';
-      return pipeline === undefined ? 'starting' : pipeline.notReadyReason();
-    },
+    readiness: readiness.evaluate,
     ...(drift
       ? {
           driftView: async (scope) => {
@@ -73,12 +93,13 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
         }
       : {}),
   });
-  let stopped: Promise<void> | undefined;
+  let stopped: Promise<{ unfinished: number }> | undefined;
 
   return {
     registry,
     drift,
     async start() {
+      readiness.start();
       const { port } = await admin.start();
       await drift?.start({ httpPort: port });
       if (!scoring) return { httpPort: port };
@@ -107,6 +128,7 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
         model: { name: model.name, version: model.version },
         logger,
         registry,
+        ...(options.onFailure ? { onFatal: options.onFailure } : {}),
       });
       await pipeline.start();
       return { httpPort: port };
@@ -114,10 +136,12 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     stop(deadlineMs = 30_000) {
       stopped ??= (async () => {
         const deadline = performance.now() + deadlineMs;
-        await pipeline?.stop(deadlineMs);
+        const { unfinished } = (await pipeline?.stop(deadlineMs)) ?? { unfinished: 0 };
         await session?.release();
-        await drift?.stop(Math.max(1_000, deadline - performance.now()));
+        await drift?.stop(Math.max(250, deadline - performance.now()));
         await admin.stop();
+        readiness.stop();
+        return { unfinished };
       })();
       return stopped;
     },

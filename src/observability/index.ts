@@ -24,3 +24,12 @@ export { createLogger, type Logger } from './logger.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
 export { nearestRankQuantile } from './nearest-rank-quantile.js';
 export { sumPrometheusSamples } from './prometheus-samples.js';
+export {
+  createReadinessMonitor,
+  NOT_READY_CONDITIONS,
+  type NotReady,
+  type NotReadyCondition,
+  type ReadinessCheck,
+  type ReadinessMonitor,
+  type ReadinessState,
+} from './readiness.js';

@@ -507,8 +507,28 @@ const drift = z
     'The drift side stream: feature and score distributions against the reference profile.',
   );
 
+const readiness = z
+  .strictObject({
+    brokerTimeoutMs: positiveInt()
+      .min(1_000)
+      .default(15_000)
+      .describe(
+        'Scoring reports `broker-unreachable` on /readyz when no broker has answered its consumer, or its sends have kept failing, for this long.',
+      ),
+    stallTimeoutMs: positiveInt()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        'Scoring reports `stalled` on /readyz when input is waiting (queued, in flight or behind the high watermark) and no event has been finished for this long.',
+      ),
+  })
+  .describe('When /readyz says the process cannot make progress.');
+
 const observability = z
   .strictObject({
+    httpHost: text(nonEmpty().default('127.0.0.1')).describe(
+      'Address the admin server binds: loopback by default, so only this machine reaches it. Set `0.0.0.0` (or `::`) in a container so that Prometheus and the orchestrator’s probes reach it.',
+    ),
     httpPort: z
       .number()
       .int()
@@ -522,6 +542,7 @@ const observability = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('info')
       .describe('pino log level.'),
+    readiness: readiness.default(() => readiness.parse({})),
   })
   .describe('Metrics, health and logs.');
 

@@ -182,3 +182,20 @@ export async function followTopic(
   });
   return { records, stop: () => consumer.disconnect() };
 }
+
+/** Records in `topics` by their partitions' high watermarks (one admin request each, no consumer). */
+export async function recordCount(kafka: Kafka, topics: readonly string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      for (const partition of await admin.fetchTopicOffsets(topic)) {
+        total += Number(partition.high) - Number(partition.low);
+      }
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -29,10 +29,18 @@ export function fraudTopologyEnv(brokers: string, topics: ScoringTopics): Record
   };
 }
 
+/** Per topic `max.message.bytes`; 4 MiB for any not named. */
+export interface ScoringTopicLimits {
+  readonly input?: number;
+  readonly output?: number;
+  readonly deadLetter?: number;
+}
+
 export async function createScoringTopics(
   brokers: string,
   label: string,
   partitions: number,
+  limits: ScoringTopicLimits = {},
 ): Promise<ScoringTopics> {
   const topics = {
     input: uniqueTopicName(`${label}-in`),
@@ -44,13 +52,27 @@ export async function createScoringTopics(
   const admin = createTestKafka(brokers).admin();
   await admin.connect();
   try {
-    const configEntries = [{ name: 'max.message.bytes', value: String(4 * 1024 * 1024) }];
+    const configEntries = (bytes = 4 * 1024 * 1024) => [
+      { name: 'max.message.bytes', value: String(bytes) },
+    ];
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
-        { topic: topics.input, numPartitions: partitions, configEntries },
-        { topic: topics.output, numPartitions: partitions, configEntries },
-        { topic: topics.deadLetter, numPartitions: 1, configEntries },
+        {
+          topic: topics.input,
+          numPartitions: partitions,
+          configEntries: configEntries(limits.input),
+        },
+        {
+          topic: topics.output,
+          numPartitions: partitions,
+          configEntries: configEntries(limits.output),
+        },
+        {
+          topic: topics.deadLetter,
+          numPartitions: 1,
+          configEntries: configEntries(limits.deadLetter),
+        },
       ],
     });
   } finally {

@@ -1,4 +1,17 @@
-export { createKafkaClient } from './kafka-client.js';
+export {
+  createDeadLetterWriter,
+  type DeadLetter,
+  type DeadLetterWriter,
+} from './dead-letter-writer.js';
+export { isRecordTooLarge, kafkaErrorSummary } from './kafka-errors.js';
+export {
+  createGroupConsumer,
+  createKafkaClient,
+  type GroupConsumerOptions,
+  type KafkaClientTuning,
+} from './kafka-client.js';
+export { createKafkaSink, SinkAbortedError, type KafkaSink } from './kafka-sink.js';
+export { createKafkaSource, type KafkaSource, type KafkaSourceOptions } from './kafka-source.js';
 export {
   createOffsetWatermark,
   type OffsetWatermark,
@@ -6,4 +19,7 @@ export {
 } from './offset-watermark.js';
 export { createOrderedOutbox, type OrderedOutbox } from './ordered-outbox.js';
 export { readWholeTopic } from './read-whole-topic.js';
+export { recordBytes, singleRecordBatchBytes } from './record-size.js';
 export { requireTopics } from './require-topics.js';
+export type { SourceRecord } from './source-record.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, readMaxMessageBytes } from './topic-limits.js';

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Consumer,
+  type KafkaConfig,
+  type LogEntry,
+  type RetryOptions,
+} from 'kafkajs';
 import type { Logger } from '../../observability/index.js';
 import type { KafkaConnection } from '../../topology/index.js';
 
@@ -13,13 +20,32 @@ const PINO_LEVEL: Record<logLevel, 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client for the topology's cluster, logging through pino. The only place that reveals the SASL password. */
-export function createKafkaClient(connection: KafkaConnection, logger: Logger): Kafka {
+/** Client-wide settings for tools that need other than the defaults (dev probes, the bench). */
+export interface KafkaClientTuning {
+  readonly retry?: RetryOptions;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Log nothing of kafkajs's own (a probe expects refused connections). Default false. */
+  readonly silent?: boolean;
+}
+
+/**
+ * A kafkajs client for the topology's cluster, logging through pino: the one place in
+ * streamscore that constructs one, and the only place that reveals the SASL password.
+ */
+export function createKafkaClient(
+  connection: KafkaConnection,
+  logger: Logger,
+  tuning: KafkaClientTuning = {},
+): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     brokers: [...connection.brokers],
     clientId: connection.clientId,
-    logLevel: logLevel.WARN,
+    logLevel: tuning.silent ? logLevel.NOTHING : logLevel.WARN,
+    ...(tuning.retry ? { retry: tuning.retry } : {}),
+    ...(tuning.connectionTimeoutMs ? { connectionTimeout: tuning.connectionTimeoutMs } : {}),
+    ...(tuning.requestTimeoutMs ? { requestTimeout: tuning.requestTimeoutMs } : {}),
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -41,4 +67,29 @@ export function createKafkaClient(connection: KafkaConnection, logger: Logger): 
     config.sasl = { mechanism, username, password: password.reveal() } as KafkaConfig['sasl'];
   }
   return new Kafka(config);
+}
+
+export interface GroupConsumerOptions {
+  readonly groupId: string;
+  readonly maxBytesPerPartition?: number;
+  /** True once the owner is stopping: a consumer that fails then is not restarted. */
+  readonly stopping: () => boolean;
+}
+
+/** A consumer in a group with the settings every streamscore consumer shares. */
+export function createGroupConsumer(kafka: Kafka, options: GroupConsumerOptions): Consumer {
+  return kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    // Fetches return as soon as data arrives; this only bounds an idle long poll, which a
+    // graceful stop would otherwise wait out (kafkajs defaults to 5 s).
+    maxWaitTimeInMs: 250,
+    ...(options.maxBytesPerPartition === undefined
+      ? {}
+      : { maxBytesPerPartition: options.maxBytesPerPartition }),
+    // kafkajs restarts a consumer whose run loop failed, even one failing because we are
+    // disconnecting it mid-rebalance: that zombie would rejoin and hold partitions it never
+    // reads. Once stopping, stay stopped.
+    retry: { restartOnFailure: async () => !options.stopping() },
+  });
 }

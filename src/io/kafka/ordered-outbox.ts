@@ -20,6 +20,8 @@ export interface OrderedOutboxOptions<T, R> {
   readonly recordBytes: (record: R) => number;
   /** A request stops taking entries past this many bytes (a single entry may exceed it). */
   readonly maxRequestBytes: number;
+  /** Called once when the outbox halts (`send` or `onSent` threw), with why. */
+  readonly onHalt?: (error: unknown) => void;
 }
 
 export interface OrderedOutbox<T, R> {
@@ -61,6 +63,7 @@ export function createOrderedOutbox<T, R>(
       (error: unknown) => {
         sending = undefined;
         failure = { error };
+        options.onHalt?.(error);
       },
     );
   }

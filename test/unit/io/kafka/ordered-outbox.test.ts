@@ -101,7 +101,9 @@ describe('ordered outbox', () => {
       onSent: () => expect.fail('nothing was acknowledged'),
       recordBytes: () => 1,
       maxRequestBytes: 1,
+      onHalt: (error) => halts.push(error),
     });
+    const halts: unknown[] = [];
     outbox.push(1, Promise.resolve(['a']));
     outbox.push(2, Promise.resolve(['b']));
     await tick();
@@ -111,5 +113,6 @@ describe('ordered outbox', () => {
     expect(requests).toEqual([['a']]);
     expect(outbox.pending()).toBe(3);
     expect(String(outbox.halted())).toContain('broker gone');
+    expect(halts.map(String)).toEqual(['Error: broker gone']);
   });
 });
