@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { StreamscoreError } from '../errors.js';
+import { createKafkaClient } from '../io/index.js';
 import { assertPortFree, findFreePorts } from './free-port.js';
 import type { KafkaDistribution } from './kafka-jars.js';
 import {
@@ -409,15 +409,17 @@ export async function probeKafkaClusterId(
   brokers: string,
   timeoutMs: number,
 ): Promise<string | undefined> {
-  const admin = new Kafka({
-    clientId: 'streamscore-dev-probe',
-    brokers: [brokers],
-    // Refused connections are the expected answer while the broker boots.
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3_000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  }).admin();
+  const admin = createKafkaClient(
+    { brokers: [brokers], clientId: 'streamscore-dev-probe' },
+    pino({ level: 'silent' }),
+    {
+      // Refused connections are the expected answer while the broker boots.
+      silent: true,
+      connectionTimeoutMs: Math.min(timeoutMs, 3_000),
+      requestTimeoutMs: timeoutMs,
+      retry: { retries: 0 },
+    },
+  ).admin();
   try {
     await admin.connect();
     return (await admin.describeCluster()).clusterId;
