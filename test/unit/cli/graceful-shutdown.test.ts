@@ -1,6 +1,10 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGracefulShutdown, EXIT_CODE } from '../../../src/cli/graceful-shutdown.js';
+import {
+  createGracefulShutdown,
+  EXIT_CODE,
+  type GracefulShutdownOptions,
+} from '../../../src/cli/graceful-shutdown.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -17,6 +21,18 @@ function controlledStop() {
   return { stop, calls, finish: (unfinished: number) => finish(unfinished) };
 }
 
+/** A shutdown over `stop`, recording the exit codes it asks for. */
+function shutdownOver(stop: GracefulShutdownOptions['stop']) {
+  const exits: number[] = [];
+  const shutdown = createGracefulShutdown({
+    stop,
+    deadlineMs: 10_000,
+    logger,
+    exit: (code) => exits.push(code),
+  });
+  return { shutdown, exits };
+}
+
 describe('graceful shutdown', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -27,13 +43,7 @@ describe('graceful shutdown', () => {
 
   it('exits 0 after a drain that finished everything', async () => {
     const stop = controlledStop();
-    const exits: number[] = [];
-    const shutdown = createGracefulShutdown({
-      stop: stop.stop,
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
+    const { shutdown, exits } = shutdownOver(stop.stop);
     shutdown.onSignal('SIGTERM');
     expect(stop.calls).toEqual([10_000]);
     stop.finish(0);
@@ -43,13 +53,7 @@ describe('graceful shutdown', () => {
 
   it('acknowledges and ignores a second signal, keeps draining, and exits 3 with events unfinished', async () => {
     const stop = controlledStop();
-    const exits: number[] = [];
-    const shutdown = createGracefulShutdown({
-      stop: stop.stop,
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
+    const { shutdown, exits } = shutdownOver(stop.stop);
     shutdown.onSignal('SIGTERM');
     await vi.advanceTimersByTimeAsync(2_000);
     shutdown.onSignal('SIGTERM');
@@ -63,13 +67,7 @@ describe('graceful shutdown', () => {
 
   it('forces the exit on a third signal with 128 + the signal number', async () => {
     const stop = controlledStop();
-    const exits: number[] = [];
-    const shutdown = createGracefulShutdown({
-      stop: stop.stop,
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
+    const { shutdown, exits } = shutdownOver(stop.stop);
     shutdown.onSignal('SIGINT');
     shutdown.onSignal('SIGINT');
     shutdown.onSignal('SIGINT');
@@ -80,13 +78,7 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 3 at the deadline plus 10 % when the stop never returns', async () => {
-    const exits: number[] = [];
-    const shutdown = createGracefulShutdown({
-      stop: () => new Promise(() => undefined),
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
+    const { shutdown, exits } = shutdownOver(() => new Promise(() => undefined));
     shutdown.onSignal('SIGTERM');
     await vi.advanceTimersByTimeAsync(10_999);
     expect(exits).toEqual([]);
@@ -96,25 +88,15 @@ describe('graceful shutdown', () => {
 
   it('exits 1 after a failure even when the drain finishes everything, and when the stop throws', async () => {
     const stop = controlledStop();
-    const exits: number[] = [];
-    const failing = createGracefulShutdown({
-      stop: stop.stop,
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
+    const { shutdown: failing, exits } = shutdownOver(stop.stop);
     failing.onFailure('output path halted', new Error('boom'));
     stop.finish(0);
     await vi.advanceTimersByTimeAsync(0);
 
-    const throwing = createGracefulShutdown({
-      stop: () => Promise.reject(new Error('disconnect failed')),
-      deadlineMs: 10_000,
-      logger,
-      exit: (code) => exits.push(code),
-    });
-    throwing.onSignal('SIGTERM');
+    const throwing = shutdownOver(() => Promise.reject(new Error('disconnect failed')));
+    throwing.shutdown.onSignal('SIGTERM');
     await vi.advanceTimersByTimeAsync(0);
-    expect(exits).toEqual([EXIT_CODE.failed, EXIT_CODE.failed]);
+    expect(exits).toEqual([EXIT_CODE.failed]);
+    expect(throwing.exits).toEqual([EXIT_CODE.failed]);
   });
 });
