@@ -526,9 +526,11 @@ const readiness = z
 
 const observability = z
   .strictObject({
-    httpHost: text(nonEmpty().default('127.0.0.1')).describe(
-      'Address the admin server binds: loopback by default, so only this machine reaches it. Set `0.0.0.0` (or `::`) in a container so that Prometheus and the orchestrator’s probes reach it.',
-    ),
+    httpHost: nonEmpty()
+      .default('127.0.0.1')
+      .describe(
+        'Address the admin server binds: loopback by default, so only this machine reaches it. Set `0.0.0.0` (or `::`) in a container so that Prometheus and the orchestrator’s probes reach it.',
+      ),
     httpPort: z
       .number()
       .int()
