@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import {
@@ -7,15 +13,20 @@ import {
   type DriftPageScope,
   type DriftPageView,
 } from './drift-page.js';
+import type { Logger } from './logger.js';
+import type { ReadinessState } from './readiness.js';
 
 export interface AdminServerOptions {
-  readonly host?: string;
+  /** Bind address (`observability.httpHost`). */
+  readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /** Where failures behind a 500 are logged; responses never carry error text. */
+  readonly logger: Logger;
   /** The Prometheus text of every registry of the process. */
   readonly metrics: () => Promise<string>;
-  /** Why the process is not ready yet, or undefined when it is. */
-  readonly notReadyReason: () => string | undefined;
+  /** Evaluated on each /readyz request (a ReadinessMonitor's `evaluate`). */
+  readonly readiness: () => ReadinessState;
   /**
    * The drift report of one scope (`/drift`, `/drift.json`), when this process runs the drift
    * side stream; undefined while it is starting. Without it both answer 404.
@@ -29,44 +40,96 @@ export interface AdminServer {
 }
 
 /**
- * `/metrics` (Prometheus), `/healthz` (the process answers), `/readyz` (model warm, group
- * joined), and with drift `/drift` (the report page) and `/drift.json` (its data).
+ * The server answers probes and scrapes, a few requests a second: these bounds keep a
+ * misbehaving or hostile client from holding sockets or memory. Connections over the cap are
+ * closed at once by node (not queued); a request whose headers exceed the cap gets 431.
+ */
+export const ADMIN_SERVER_LIMITS = {
+  maxConnections: 64,
+  maxHeaderBytes: 16 * 1024,
+  /** The whole request, headers included, must arrive within this. */
+  requestTimeoutMs: 10_000,
+  /** An idle keep-alive connection is closed after this (node's default). */
+  keepAliveTimeoutMs: 5_000,
+} as const;
+
+const ALLOWED_METHODS = 'GET, HEAD';
+const PATHS = '/metrics, /healthz, /readyz, /readyz/<check>, /readyz.json or /drift';
+
+/**
+ * `/metrics` (Prometheus), `/healthz` (the event loop answers), `/readyz` (every part that gates
+ * readiness can make progress), `/readyz/<check>` (one part, gating or not), `/readyz.json`
+ * (all of it, for people and scripts), and with drift `/drift` (the report page) and
+ * `/drift.json` (its data). GET and HEAD only.
  */
 export function createAdminServer(options: AdminServerOptions): AdminServer {
+  const log = options.logger.child({ stage: 'admin-server' });
   let server: Server | undefined;
+
+  /** Answers 500 with a fixed text: error messages can name hosts, keys or paths. */
+  const fail = (response: ServerResponse, path: string, error: unknown): void => {
+    log.error({ err: error, path }, 'admin request failed');
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    send(response, 500, 'internal error: see the process log\n');
+  };
+
+  const route = (request: IncomingMessage, response: ServerResponse, path: string): void => {
+    if (path === '/metrics') {
+      options.metrics().then(
+        (text) => send(response, 200, text, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE }),
+        (error: unknown) => fail(response, path, error),
+      );
+    } else if (path === '/healthz') {
+      send(response, 200, 'ok\n');
+    } else if (path === '/readyz' || path === '/readyz.json' || path.startsWith('/readyz/')) {
+      serveReadiness(response, path, options.readiness());
+    } else if (path === '/drift' || path === '/drift.json') {
+      serveDrift(request, path, options.driftView).then(
+        ({ status, body, headers }) => send(response, status, body, headers),
+        (error: unknown) => fail(response, path, error),
+      );
+    } else {
+      send(response, 404, `not found: try ${PATHS}\n`);
+    }
+  };
+
   return {
     async start() {
-      server = createServer((request, response) => {
-        const path = (request.url ?? '/').split('?')[0] ?? '/';
-        if (path === '/metrics') {
-          options.metrics().then(
-            (text) => {
-              response.writeHead(200, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE });
-              response.end(text);
-            },
-            (error: unknown) => {
-              response.writeHead(500, { 'content-type': 'text/plain' });
-              response.end(String(error));
-            },
-          );
-        } else if (path === '/healthz') {
-          response.writeHead(200, { 'content-type': 'text/plain' });
-          response.end('ok\n');
-        } else if (path === '/readyz') {
-          const reason = options.notReadyReason();
-          response.writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' });
-          response.end(reason === undefined ? 'ready\n' : `not ready: ${reason}\n`);
-        } else if (path === '/drift' || path === '/drift.json') {
-          void serveDrift(request, response, path, options.driftView);
-        } else {
-          response.writeHead(404, { 'content-type': 'text/plain' });
-          response.end('not found: try /metrics, /healthz, /readyz or /drift\n');
-        }
-      });
-      const listening = server;
+      const listening = createServer(
+        {
+          maxHeaderSize: ADMIN_SERVER_LIMITS.maxHeaderBytes,
+          requestTimeout: ADMIN_SERVER_LIMITS.requestTimeoutMs,
+          headersTimeout: ADMIN_SERVER_LIMITS.requestTimeoutMs,
+          keepAliveTimeout: ADMIN_SERVER_LIMITS.keepAliveTimeoutMs,
+        },
+        (request, response) => {
+          const path = (request.url ?? '/').split('?')[0] ?? '/';
+          if (request.method !== 'GET' && request.method !== 'HEAD') {
+            send(response, 405, `method not allowed: use ${ALLOWED_METHODS}\n`, {
+              allow: ALLOWED_METHODS,
+            });
+            return;
+          }
+          try {
+            route(request, response, path);
+          } catch (error) {
+            fail(response, path, error);
+          }
+        },
+      );
+      listening.maxConnections = ADMIN_SERVER_LIMITS.maxConnections;
+      server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
-        listening.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+        listening.listen(options.port, options.host, () => {
+          listening.off('error', reject);
+          // Once listening, a server error must not go unhandled and take scoring down with it.
+          listening.on('error', (error) => log.error({ err: error }, 'admin server error'));
+          resolve();
+        });
       });
       return { port: (listening.address() as AddressInfo).port };
     },
@@ -81,56 +144,125 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
 }
 
 /**
+ * Writes the whole answer with its length. For HEAD, node sends the same headers and drops the
+ * body, so a probe sees what GET would return without the bytes.
+ */
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    // Some answers echo the request (an unknown scope); a browser must never read them as HTML.
+    'x-content-type-options': 'nosniff',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
+  response.end(body);
+}
+
+type CheckState = ReadinessState['checks'][number];
+
+/** `<check>: <condition>: <detail>`, the form scripts grep for. */
+const describeNotReady = (check: CheckState): string =>
+  check.notReady === undefined
+    ? `${check.name}: ready`
+    : `${check.name}: ${check.notReady.condition}: ${check.notReady.detail}`;
+
+/**
+ * `/readyz`: `ready`, or one `not ready: <check>: <condition>: <detail>` line per failing check
+ * that gates readiness; a failing check that does not gate it adds a `degraded: …` line either
+ * way. `/readyz/<check>`: that check alone. Each answers 200 when ready, 503 otherwise.
+ */
+function serveReadiness(response: ServerResponse, path: string, state: ReadinessState): void {
+  const noStore = { 'cache-control': 'no-store' };
+  if (path === '/readyz.json') {
+    const checks = state.checks.map((check) => ({
+      name: check.name,
+      gatesReadiness: check.gatesReadiness,
+      ready: check.notReady === undefined,
+      ...check.notReady,
+    }));
+    send(response, state.ready ? 200 : 503, `${JSON.stringify({ ready: state.ready, checks })}\n`, {
+      ...noStore,
+      'content-type': 'application/json; charset=utf-8',
+    });
+    return;
+  }
+  if (path === '/readyz') {
+    const failing = state.checks.filter((check) => check.notReady !== undefined);
+    const lines = [
+      ...(state.ready ? ['ready'] : []),
+      ...failing.map(
+        (check) => `${check.gatesReadiness ? 'not ready' : 'degraded'}: ${describeNotReady(check)}`,
+      ),
+    ];
+    send(response, state.ready ? 200 : 503, `${lines.join('\n')}\n`, noStore);
+    return;
+  }
+  const name = path.slice('/readyz/'.length);
+  const check = state.checks.find((candidate) => candidate.name === name);
+  if (check === undefined) {
+    const names = state.checks.map((candidate) => `/readyz/${candidate.name}`).join(', ');
+    send(response, 404, `not found: this process checks ${names || 'nothing'}\n`);
+  } else if (check.notReady === undefined) {
+    send(response, 200, 'ready\n', noStore);
+  } else {
+    send(response, 503, `not ready: ${describeNotReady(check)}\n`, noStore);
+  }
+}
+
+/**
  * The page allows nothing but its own inline styles and `data:` images: no script runs, and
  * nothing is fetched from anywhere, whatever a feature name or category value contains.
  */
 const DRIFT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: OutgoingHttpHeaders;
+}
+
+/** Rejects when the drift report cannot be read; the caller answers 500 and logs why. */
 async function serveDrift(
   request: IncomingMessage,
-  response: ServerResponse,
   path: '/drift' | '/drift.json',
   driftView: AdminServerOptions['driftView'],
-): Promise<void> {
-  const text = (status: number, body: string) => {
-    response.writeHead(status, { 'content-type': 'text/plain' });
-    response.end(`${body}\n`);
-  };
+): Promise<Answer> {
   if (driftView === undefined) {
-    text(
-      404,
-      'not found: this process does not run the drift side stream (drift.enabled is false, or --only scoring)',
-    );
-    return;
+    return {
+      status: 404,
+      body: 'not found: this process does not run the drift side stream (drift.enabled is false, or --only scoring)\n',
+    };
   }
   const scope = new URL(request.url ?? '/', 'http://admin').searchParams.get('scope') ?? 'fast';
   if (!DRIFT_PAGE_SCOPES.includes(scope as DriftPageScope)) {
-    text(400, `unknown scope ${JSON.stringify(scope)}: use ${DRIFT_PAGE_SCOPES.join(' or ')}`);
-    return;
+    return {
+      status: 400,
+      body: `unknown scope ${JSON.stringify(scope)}: use ${DRIFT_PAGE_SCOPES.join(' or ')}\n`,
+    };
   }
-  let view: DriftPageView | undefined;
-  try {
-    view = await driftView(scope as DriftPageScope);
-  } catch (error) {
-    text(500, `drift report unavailable: ${String(error)}`);
-    return;
-  }
+  const view = await driftView(scope as DriftPageScope);
   if (view === undefined) {
-    text(503, 'drift side stream starting: no report yet');
-    return;
+    return { status: 503, body: 'drift side stream starting: no report yet\n' };
   }
   if (path === '/drift.json') {
-    response.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-    });
-    response.end(`${JSON.stringify(view, null, 2)}\n`);
-  } else {
-    response.writeHead(200, {
+    return {
+      status: 200,
+      body: `${JSON.stringify(view, null, 2)}\n`,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    };
+  }
+  return {
+    status: 200,
+    body: renderDriftPage(view),
+    headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'content-security-policy': DRIFT_PAGE_POLICY,
-    });
-    response.end(renderDriftPage(view));
-  }
+    },
+  };
 }

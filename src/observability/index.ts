@@ -1,4 +1,9 @@
-export { createAdminServer, type AdminServer, type AdminServerOptions } from './admin-server.js';
+export {
+  ADMIN_SERVER_LIMITS,
+  createAdminServer,
+  type AdminServer,
+  type AdminServerOptions,
+} from './admin-server.js';
 export {
   ALERT_STATE_VALUE,
   createDriftAlertMetrics,

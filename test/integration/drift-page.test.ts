@@ -10,6 +10,7 @@ import { driftPageView, type DriftEvaluator } from '../../src/drift/index.js';
 import {
   createAdminServer,
   type AdminServer,
+  createLogger,
   type AdminServerOptions,
   type DriftPageView,
 } from '../../src/observability/index.js';
@@ -32,8 +33,9 @@ async function startAdmin(
   const admin = createAdminServer({
     host: '127.0.0.1',
     port: 0,
+    logger: createLogger({ level: 'silent' }),
     metrics: () => Promise.resolve(''),
-    notReadyReason: () => undefined,
+    readiness: () => ({ ready: true, checks: [] }),
     driftView,
   });
   const { port } = await admin.start();
