@@ -16,3 +16,12 @@ export {
   type RedisLease,
   type RedisLeaseOptions,
 } from './redis-lease.js';
+export {
+  createRedisClient,
+  REDIS_COMMAND_TIMEOUT_MS,
+  REDIS_CONNECT_TIMEOUT_MS,
+  REDIS_SOCKET_TIMEOUT_MS,
+  redisClientOptions,
+  redisReconnectDelayMs,
+  redisUrlForLogs,
+} from './redis-client.js';

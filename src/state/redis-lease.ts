@@ -11,6 +11,10 @@
  *   own idea of the term ends before the key can expire in Redis. When renewals fail (Redis
  *   unreachable, a long pause) it steps down at the end of that term, before anyone else can
  *   take the key: two holders never act at once, as long as the clocks tick at the same rate.
+ * - The end of the term is watched by a local timer, not by the renewals, so the holder steps
+ *   down on time even when Redis hangs and no answer ever comes. An attempt unanswered after
+ *   `renewEveryMs` counts as failed and the next one goes out on schedule; an answer that comes
+ *   later is ignored (it can only have extended the key in Redis, never the holder's term).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/index.js';
@@ -86,7 +90,10 @@ export interface RedisLeaseOptions {
 export interface RedisLease {
   /** Begins trying to take the lease, at once and then every `renewEveryMs`. */
   start(): void;
-  /** Stops trying, steps down if holding (waiting for `onChange(false)`), and releases the key. */
+  /**
+   * Stops trying, steps down if holding (waiting for `onChange(false)`), and releases the key;
+   * the Redis commands it waits for are bounded by `renewEveryMs` each.
+   */
   stop(): Promise<void>;
 }
 
@@ -120,20 +127,34 @@ export function createRedisLease(options: RedisLeaseOptions): RedisLease {
     return transitions;
   };
 
-  /** Steps down when the term runs out before a renewal lands. */
+  /**
+   * Steps down when the term runs out before a renewal lands. A timer may fire a little before
+   * its delay by the `now` clock (timers count whole milliseconds on their own clock): then the
+   * term still runs and the timer is armed again for the rest, until the term has ended.
+   */
   const armExpiry = () => {
     clearTimeout(expiryTimer);
+    expiryTimer = undefined;
     const endsAt = term.endsAtMs();
-    if (endsAt !== undefined) {
-      expiryTimer = setTimeout(() => void settle(), Math.max(0, endsAt - now()));
-    }
+    if (endsAt === undefined || stopped) return;
+    expiryTimer = setTimeout(onExpiry, Math.max(1, Math.ceil(endsAt - now())));
+  };
+
+  const onExpiry = () => {
+    expiryTimer = undefined;
+    if (stopped) return;
+    if (term.heldAt(now())) armExpiry();
+    else void settle();
   };
 
   const tryHold = async () => {
     const sentAtMs = now();
     let answer: LeaseAnswer;
     try {
-      const granted = await redis.eval(HOLD_SCRIPT, 1, key, holder, String(ttlMs));
+      const granted = await answerWithin(
+        redis.eval(HOLD_SCRIPT, 1, key, holder, String(ttlMs)),
+        renewEveryMs,
+      );
       answer = granted === 1 ? 'granted' : 'refused';
       if (failing) log.info('lease store reachable again');
       failing = false;
@@ -150,10 +171,14 @@ export function createRedisLease(options: RedisLeaseOptions): RedisLease {
     await settle();
   };
 
+  /** One attempt every `renewEveryMs`, counted from when each was sent, answered or not. */
   const loop = async () => {
+    const sentAtMs = now();
     attempt = tryHold();
     await attempt;
-    if (!stopped) attemptTimer = setTimeout(() => void loop(), renewEveryMs);
+    if (stopped) return;
+    const waitMs = Math.max(0, renewEveryMs - (now() - sentAtMs));
+    attemptTimer = setTimeout(() => void loop(), waitMs);
   };
 
   let stopping: Promise<void> | undefined;
@@ -174,7 +199,7 @@ export function createRedisLease(options: RedisLeaseOptions): RedisLease {
         await settle();
         if (!wasHeld) return;
         try {
-          await redis.eval(RELEASE_SCRIPT, 1, key, holder);
+          await answerWithin(redis.eval(RELEASE_SCRIPT, 1, key, holder), renewEveryMs);
         } catch (error) {
           log.warn({ err: error }, 'lease not released; it expires on its own');
         }
@@ -182,4 +207,16 @@ export function createRedisLease(options: RedisLeaseOptions): RedisLease {
       return stopping;
     },
   };
+}
+
+/**
+ * The command's answer, or a rejection once `ms` have passed without one (the command itself
+ * is left to finish or time out in the client).
+ */
+function answerWithin<T>(command: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([command, late]).finally(() => clearTimeout(timer));
 }

@@ -1,12 +1,15 @@
 /**
  * The evaluator lease against the harness redis-server: of two holders on one key, one acts at
  * a time; a stopping holder hands over within one renewal, a holder cut off from Redis steps
- * down before the other can take the key, and a holder whose key was taken steps down.
+ * down before the other can take the key, and a holder whose key was taken steps down. Against
+ * a redis-server of its own that it freezes (SIGSTOP): the holder steps down within its term,
+ * though no command is ever answered.
  */
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../../src/observability/index.js';
-import { createRedisLease, type RedisLease } from '../../../src/state/index.js';
+import { createRedisClient, createRedisLease, type RedisLease } from '../../../src/state/index.js';
+import { startKillableRedis, type KillableRedis } from '../../harness/killable-redis.js';
 import { uniqueName } from '../../harness/unique-name.js';
 import { waitFor } from '../../harness/wait-for.js';
 
@@ -112,6 +115,44 @@ describe('redis lease (real Redis)', () => {
     // a's term ran out no later than ttl after its last renewal was sent, before lost.
     expect(steppedDown - lost).toBeLessThanOrEqual(TTL_MS);
     expect(changeOf('b', true)!.atMs).toBeGreaterThanOrEqual(steppedDown);
+  });
+
+  describe('against a redis-server that stops answering (SIGSTOP)', () => {
+    let frozen: KillableRedis;
+
+    beforeAll(async () => {
+      frozen = await startKillableRedis();
+    });
+
+    afterAll(async () => {
+      await frozen.stop();
+    });
+
+    it('steps the holder down within its term, and takes the lease again once Redis answers', async () => {
+      const { holder, acting, changes, changeOf } = leaseKey();
+      const redis = createRedisClient(frozen.url, createLogger({ level: 'silent' }));
+      clients.push(redis);
+      holder('a', redis).start();
+      await waitFor(async () => acting().includes('a'), 'a to take the lease', 5_000);
+      await sleep(RENEW_MS);
+      frozen.freeze();
+      const frozenAt = performance.now();
+      try {
+        await waitFor(async () => !acting().includes('a'), 'a to step down', 3 * TTL_MS);
+        // Its last granted renewal was sent less than one renewal before the freeze.
+        const steppedDownAfterMs = changeOf('a', false)!.atMs - frozenAt;
+        expect(steppedDownAfterMs).toBeGreaterThan(TTL_MS - RENEW_MS - 50);
+        expect(steppedDownAfterMs).toBeLessThanOrEqual(TTL_MS + 50);
+      } finally {
+        frozen.thaw();
+      }
+      await waitFor(
+        async () => changes.filter((change) => change.held).length === 2,
+        'a to take the lease again',
+        5_000,
+      );
+      expect(changes.map(({ held }) => held)).toEqual([true, false, true]);
+    });
   });
 
   it('steps a holder down at its next renewal when its key was taken', async () => {
