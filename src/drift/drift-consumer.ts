@@ -17,15 +17,26 @@
  *
  * A bad record (no value, not JSON, no model header) never stops it: it is counted in a metric
  * and reported once per flush interval. Records scored by another model version are skipped:
- * the profile's bins are that model's. A store failure keeps the update and retries it with the
- * next flush; consumption goes on and memory stays bounded by the number of windows.
+ * the profile's bins are that model's.
+ *
+ * A store failure (Redis down, or frozen past its command timeout) keeps the update and retries
+ * it with the next flush; consumption goes on and memory stays bounded by the number of windows.
+ * Once the store answers again the kept counts land in one update per partition, and an update
+ * that timed out here but was applied in Redis after all is caught by the fence (`overlap`), so
+ * nothing is counted twice. Every failure is counted in a metric; the log says when a failing
+ * stretch starts, every minute while it lasts, and when it ends; and the consumer reports
+ * `store-unreachable` once the store has failed for two command timeouts.
  */
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { StreamscoreError } from '../errors.js';
 import { createJsonCodec, createKafkaClient, HEADERS, requireTopics } from '../io/index.js';
-import { createDriftConsumerMetrics, type Logger } from '../observability/index.js';
-import type { CountUpdate, WindowCountStore } from '../state/index.js';
+import { createDriftConsumerMetrics, type Logger, type NotReady } from '../observability/index.js';
+import {
+  REDIS_COMMAND_TIMEOUT_MS,
+  type CountUpdate,
+  type WindowCountStore,
+} from '../state/index.js';
 import type { Topology } from '../topology/index.js';
 import {
   createDriftWindowAccumulator,
@@ -63,7 +74,8 @@ export interface DriftConsumer {
    * every instance has flushed them (the last flush interval of each instance is not in yet).
    */
   readWindows(fromMs: number, toMs: number): Promise<Map<string, FeatureHistogram>>;
-  notReadyReason(): string | undefined;
+  /** Why it cannot count now (starting, stopping, its store unreachable); undefined when it can. */
+  notReady(): NotReady | undefined;
 }
 
 /** The drift consumer group: the scoring group's id with `-drift` appended. */
@@ -75,6 +87,24 @@ export function driftGroupId(topology: Topology): string {
 const READ_CONCURRENCY = 32;
 /** While the store keeps failing, one warning per this many milliseconds. */
 const STORE_FAILURE_LOG_INTERVAL_MS = 60_000;
+/**
+ * A store failing this long is reported unreachable: a blip (a Redis restart, a failover, one
+ * slow command) is not, a store that let two whole command timeouts pass is.
+ */
+const STORE_UNREACHABLE_AFTER_MS = 2 * REDIS_COMMAND_TIMEOUT_MS;
+
+/** What the consumer asks of its store (the `operation` label of the failure metric). */
+type StoreOperation = 'read-fence' | 'add-counts' | 'read-windows';
+
+/** A stretch of store failures with no success between them. */
+interface StoreOutage {
+  /** Monotonic time the first failed call was sent. */
+  readonly sinceMs: number;
+  readonly sinceIso: string;
+  /** The first failure and its cause, for readiness to report. */
+  readonly first: string;
+  loggedAtMs: number;
+}
 
 export function createDriftConsumer(options: DriftConsumerOptions): DriftConsumer {
   const { topology, profile, store, logger, registry } = options;
@@ -126,8 +156,7 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
   let batchInFlight: Promise<void> = Promise.resolve();
   let invalidRecords = 0;
   let lastInvalid: { partition: number; offset: string; reason: string } | undefined;
-  let storeFailingSince: number | undefined;
-  let storeFailureLoggedAt = -Infinity;
+  let storeOutage: StoreOutage | undefined;
 
   /** Drops what this consumer holds of a partition (revoked, or to be re-read from the fence). */
   function forget(partition: number): void {
@@ -138,28 +167,42 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
     epochs.set(partition, (epochs.get(partition) ?? 0) + 1);
   }
 
-  function noteStoreFailure(error: unknown, action: string): void {
-    const now = Date.now();
-    storeFailingSince ??= now;
-    if (now - storeFailureLoggedAt < STORE_FAILURE_LOG_INTERVAL_MS) return;
-    storeFailureLoggedAt = now;
+  /**
+   * Counts a failed store call sent at `sentAtMs` (monotonic) and logs it if it starts a failing
+   * stretch or the last warning is a minute old; returns the failure, with its context.
+   */
+  function noteStoreFailure(
+    error: unknown,
+    operation: StoreOperation,
+    action: string,
+    sentAtMs: number,
+  ): StreamscoreError {
+    metrics.storeFailures.inc({ ...labels, operation });
+    const now = performance.now();
+    const failingForMs = Math.round(now - (storeOutage?.sinceMs ?? sentAtMs));
     const failure = new StreamscoreError(
       'STATE_UNAVAILABLE',
       `drift state store failed to ${action}`,
-      {
-        retriable: true,
-        cause: error,
-        context: { topic, failingForMs: now - storeFailingSince },
-      },
+      { retriable: true, cause: error, context: { topic, operation, failingForMs } },
     );
-    log.warn({ err: failure }, 'drift state store failing; counts are kept and retried');
+    storeOutage ??= {
+      sinceMs: sentAtMs,
+      sinceIso: new Date(Date.now() - (now - sentAtMs)).toISOString(),
+      first: `failed to ${action}: ${error instanceof Error ? error.message : String(error)}`,
+      loggedAtMs: -Infinity,
+    };
+    if (now - storeOutage.loggedAtMs >= STORE_FAILURE_LOG_INTERVAL_MS) {
+      storeOutage.loggedAtMs = now;
+      log.warn({ err: failure }, 'drift state store failing; counts are kept and retried');
+    }
+    return failure;
   }
 
   function noteStoreSuccess(): void {
-    if (storeFailingSince === undefined) return;
-    log.info({ failedForMs: Date.now() - storeFailingSince }, 'drift state store reachable again');
-    storeFailingSince = undefined;
-    storeFailureLoggedAt = -Infinity;
+    if (storeOutage === undefined) return;
+    const failedForMs = Math.round(performance.now() - storeOutage.sinceMs);
+    storeOutage = undefined;
+    log.info({ failedForMs }, 'drift state store reachable again');
   }
 
   function invalid(partition: number, message: KafkaMessage, reason: string): void {
@@ -203,12 +246,13 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
     const { batch, resolveOffset, isStale, heartbeat } = payload;
     const partition = batch.partition;
     if (!fenced.has(partition)) {
+      const sentAtMs = performance.now();
       let applied: number;
       try {
         applied = await store.appliedOffset(topic, partition);
         noteStoreSuccess();
       } catch (error) {
-        noteStoreFailure(error, `read the fence of partition ${partition}`);
+        noteStoreFailure(error, 'read-fence', `read the fence of partition ${partition}`, sentAtMs);
         // Unresolved: the batch is fetched again after the pause.
         await new Promise((resolve) => setTimeout(resolve, topology.drift.flushIntervalMs));
         return;
@@ -279,13 +323,19 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
   async function sendUpdate(update: CountUpdate, commits: { partition: number; offset: string }[]) {
     const { partition, lastOffset } = update.source;
     const epoch = epochs.get(partition);
+    const sentAtMs = performance.now();
     let result;
     try {
       result = await store.add(update);
       noteStoreSuccess();
     } catch (error) {
       metrics.updates.inc({ ...labels, outcome: 'failed' });
-      noteStoreFailure(error, `add the counts of partition ${partition}`);
+      noteStoreFailure(
+        error,
+        'add-counts',
+        `add the counts of partition ${partition} up to offset ${lastOffset}`,
+        sentAtMs,
+      );
       // Carried into the next flush, unless the partition's counts were dropped meanwhile (then
       // its records are read again from the committed offset, which this range never reached).
       if (epochs.get(partition) === epoch) unsent.set(partition, update);
@@ -305,7 +355,10 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
     });
     updates.push(...unsent.values());
     unsent.clear();
-    if (updates.length === 0) return;
+    if (updates.length === 0) {
+      if (storeOutage !== undefined) await probeStore();
+      return;
+    }
     const commits: { partition: number; offset: string }[] = [];
     await Promise.all(updates.map((update) => sendUpdate(update, commits)));
     if (commits.length === 0) return;
@@ -315,6 +368,21 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
       // Usually a rebalance in progress. Harmless: a restart re-reads from the older commit and
       // skips what the fence says is counted.
       log.info({ err: error, commits }, 'drift offset commit failed; the fence covers it');
+    }
+  }
+
+  /**
+   * While the store fails and nothing waits to be sent, one fence read per flush finds out when
+   * it is back: the call that failed may have no retry of its own (a partition revoked since).
+   */
+  async function probeStore(): Promise<void> {
+    const partition = assigned.values().next().value ?? 0;
+    const sentAtMs = performance.now();
+    try {
+      await store.appliedOffset(topic, partition);
+      noteStoreSuccess();
+    } catch (error) {
+      noteStoreFailure(error, 'read-fence', `read the fence of partition ${partition}`, sentAtMs);
     }
   }
 
@@ -385,20 +453,38 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
       const keys = windowsStartingIn(windowing.windowMs, fromMs, toMs).map((window) =>
         driftWindowKey(windowing, window),
       );
-      const counters = new Map<string, number>();
-      for (let start = 0; start < keys.length; start += READ_CONCURRENCY) {
-        const read = await Promise.all(
-          keys.slice(start, start + READ_CONCURRENCY).map((key) => store.read(key)),
-        );
-        for (const window of read) addCounters(counters, window);
-      }
       const range = `${windowing.model} windows from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}`;
+      const counters = new Map<string, number>();
+      const sentAtMs = performance.now();
+      try {
+        for (let start = 0; start < keys.length; start += READ_CONCURRENCY) {
+          const read = await Promise.all(
+            keys.slice(start, start + READ_CONCURRENCY).map((key) => store.read(key)),
+          );
+          for (const window of read) addCounters(counters, window);
+        }
+      } catch (error) {
+        throw noteStoreFailure(error, 'read-windows', `read the ${range}`, sentAtMs);
+      }
+      noteStoreSuccess();
       return histogramsFromCounters(layout, counters, range);
     },
 
-    notReadyReason() {
-      if (stopping) return 'drift consumer stopping';
-      return joined ? undefined : 'drift consumer group not joined yet';
+    notReady() {
+      if (stopping) return { condition: 'stopping', detail: 'drift consumer stopping' };
+      if (!joined) {
+        return { condition: 'starting', detail: `drift consumer joining group ${groupId}` };
+      }
+      if (
+        storeOutage !== undefined &&
+        performance.now() - storeOutage.sinceMs >= STORE_UNREACHABLE_AFTER_MS
+      ) {
+        return {
+          condition: 'store-unreachable',
+          detail: `drift state store failing since ${storeOutage.sinceIso}; first ${storeOutage.first}`,
+        };
+      }
+      return undefined;
     },
   };
 }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import {
   checkProfileMatches,
@@ -28,11 +28,13 @@ import {
 } from '../drift/index.js';
 import { StreamscoreError } from '../errors.js';
 import { resolveModel, type ResolvedModel } from '../inference/index.js';
-import type { Logger } from '../observability/index.js';
+import type { Logger, NotReady } from '../observability/index.js';
 import {
   createMemoryWindowCountStore,
+  createRedisClient,
   createRedisLease,
   createRedisWindowCountStore,
+  redisUrlForLogs,
   type RedisLease,
   type WindowCountStore,
 } from '../state/index.js';
@@ -54,7 +56,8 @@ export interface DriftService {
    * another instance evaluates); undefined until the service has started.
    */
   view(): DriftPageSource | undefined;
-  notReadyReason(): string | undefined;
+  /** Why the side stream cannot count now (see DriftConsumer.notReady); undefined when it can. */
+  notReady(): NotReady | undefined;
 }
 
 /**
@@ -154,8 +157,10 @@ export function createDriftService(options: DriftServiceOptions): DriftService {
       if (identity === undefined || alerting === undefined) return undefined;
       return { identity, snapshot: alerting.latest() };
     },
-    notReadyReason() {
-      return consumer === undefined ? 'drift side stream starting' : consumer.notReadyReason();
+    notReady() {
+      return consumer === undefined
+        ? { condition: 'starting', detail: 'drift side stream starting' }
+        : consumer.notReady();
     },
   };
 }
@@ -227,24 +232,16 @@ async function connectRedis(topology: Topology, logger: Logger): Promise<Redis |
   const secretUrl = topology.drift.redisUrl;
   if (secretUrl === undefined) return undefined;
   const url = secretUrl.reveal();
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // Fail a command after a few reconnection attempts: the consumer keeps the counts and
-    // retries, the evaluator lease runs out and its holder steps down.
-    maxRetriesPerRequest: 2,
-  });
-  const log = logger.child({ stage: 'drift-store' });
-  // Failures reach the consumer and the lease through their commands; the connection's own
-  // errors only debug.
-  redis.on('error', (error: unknown) => log.debug({ err: error }, 'redis connection error'));
+  // Its commands time out, so the consumer keeps its counts and retries, and the evaluator
+  // lease runs out and its holder steps down, whatever Redis does (see createRedisClient).
+  const redis = createRedisClient(url, logger.child({ stage: 'drift-store' }));
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    const { host } = new URL(url);
     throw new StreamscoreError(
       'STATE_UNAVAILABLE',
-      `cannot reach the drift state store at redis://${host} (drift.redisUrl of ${topology.sourceFile})`,
+      `cannot reach the drift state store at ${redisUrlForLogs(url)} (drift.redisUrl of ${topology.sourceFile})`,
       { retriable: true, cause: error, context: { file: topology.sourceFile } },
     );
   }

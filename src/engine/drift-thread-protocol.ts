@@ -1,5 +1,6 @@
 import type { DriftPageSource } from '../drift/index.js';
 import type { ErrorCode, ErrorContext } from '../errors.js';
+import type { NotReady } from '../observability/index.js';
 import type { TopologyForThread } from '../topology/index.js';
 
 /** What the drift thread starts from. */
@@ -32,7 +33,7 @@ export type DriftThreadReply =
   | { readonly type: 'started' }
   | { readonly type: 'start-failed'; readonly error: ThreadError }
   | { readonly type: 'stopped'; readonly error?: ThreadError }
-  | { readonly type: 'status'; readonly notReadyReason: string | undefined }
+  | { readonly type: 'status'; readonly notReady: NotReady | undefined }
   | { readonly type: 'view'; readonly id: number; readonly source: DriftPageSource | undefined }
   | { readonly type: 'metrics'; readonly id: number; readonly text: string }
   | { readonly type: 'metrics-failed'; readonly id: number; readonly error: ThreadError };

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import type { LevelWithSilent } from 'pino';
 import { isStreamscoreError } from '../errors.js';
-import { createLogger } from '../observability/index.js';
+import { createLogger, type NotReady } from '../observability/index.js';
 import { topologyFromThread } from '../topology/index.js';
 import { createDriftService } from './drift-service.js';
 import type {
@@ -31,12 +31,19 @@ const service = createDriftService({
 });
 const reply = (message: DriftThreadReply) => port.postMessage(message);
 
-let reportedReason: string | undefined | null = null;
+/** What the scoring thread was last told; null before the first report. */
+let reported: NotReady | undefined | null = null;
 const reportStatus = () => {
-  const reason = service.notReadyReason();
-  if (reason === reportedReason) return;
-  reportedReason = reason;
-  reply({ type: 'status', notReadyReason: reason });
+  const notReady = service.notReady();
+  if (
+    reported !== null &&
+    reported?.condition === notReady?.condition &&
+    reported?.detail === notReady?.detail
+  ) {
+    return;
+  }
+  reported = notReady;
+  reply({ type: 'status', notReady });
 };
 // Readiness is read synchronously by /readyz in the scoring thread, so it is pushed, not asked.
 const statusTimer = setInterval(reportStatus, 250);

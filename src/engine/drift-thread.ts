@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DriftPageSource } from '../drift/index.js';
 import { StreamscoreError } from '../errors.js';
-import type { Logger } from '../observability/index.js';
+import type { Logger, NotReady } from '../observability/index.js';
 import { topologyForThread, type Topology } from '../topology/index.js';
 import type {
   DriftThreadData,
@@ -32,7 +32,11 @@ export interface DriftThread {
   view(): Promise<DriftPageSource | undefined>;
   /** The thread's metrics in the Prometheus text format; empty before start and after stop. */
   metrics(): Promise<string>;
-  notReadyReason(): string | undefined;
+  /**
+   * Why the side stream cannot count now, as the thread last reported it (see
+   * DriftService.notReady), or `failed` once the thread died; undefined when it can.
+   */
+  notReady(): NotReady | undefined;
 }
 
 // Compiled next to this file in dist/; the thread is started from the built CLI.
@@ -48,7 +52,10 @@ interface Waiter<T> {
 export function createDriftThread(options: DriftThreadOptions): DriftThread {
   const { logger } = options;
   let worker: Worker | undefined;
-  let notReadyReason: string | undefined = 'drift side stream starting';
+  let notReady: NotReady | undefined = {
+    condition: 'starting',
+    detail: 'drift side stream starting',
+  };
   let starting: Waiter<void> | undefined;
   let stopping = false;
   let stopError: Error | undefined;
@@ -80,7 +87,7 @@ export function createDriftThread(options: DriftThreadOptions): DriftThread {
         if (reply.error !== undefined) stopError = fromThreadError(reply.error);
         break;
       case 'status':
-        notReadyReason = reply.notReadyReason;
+        notReady = reply.notReady;
         break;
       default: {
         const waiter = asked.get(reply.id);
@@ -100,7 +107,7 @@ export function createDriftThread(options: DriftThreadOptions): DriftThread {
       return;
     }
     if (stopping) return;
-    notReadyReason = `drift side stream failed: ${error.message}`;
+    notReady = { condition: 'failed', detail: `drift side stream failed: ${error.message}` };
     logger.error({ err: error }, 'the drift side stream failed');
     options.onFailure(error);
   };
@@ -155,7 +162,7 @@ export function createDriftThread(options: DriftThreadOptions): DriftThread {
       if (answer.type === 'metrics-failed') throw fromThreadError(answer.error);
       return answer.type === 'metrics' ? answer.text : '';
     },
-    notReadyReason: () => notReadyReason,
+    notReady: () => notReady,
   };
 }
 

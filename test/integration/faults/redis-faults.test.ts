@@ -45,7 +45,11 @@ const brokers = inject('kafkaBrokers');
 const kafka = createTestKafka(brokers);
 const PARTITIONS = 2;
 const WINDOW_MS = 60_000;
-const START_MS = Date.UTC(2026, 10, 23, 10, 0, 0);
+/**
+ * The first event's time: the start of a minute shortly before now. Not a fixed date: the broker
+ * deletes records whose timestamps are older than its retention (7 days) when it next checks.
+ */
+const START_MS = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS - 10 * WINDOW_MS;
 
 let redisServer: KillableRedis;
 let profile: LiveReferenceProfile;
