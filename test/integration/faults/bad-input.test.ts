@@ -132,13 +132,16 @@ describe('hostile input', () => {
 
   it('keeps the value of every one of 20,000 random-byte records in the DLQ', async () => {
     const partitions = 3;
-    const topics = await createScoringTopics(brokers, 'junk', partitions);
+    // The DLQ at the broker's default limit: one fetch's dead letters together exceed it.
+    const topics = await createScoringTopics(brokers, 'junk', partitions, {
+      deadLetter: 1_048_588,
+    });
     const topology = await loadFraudTopology(brokers, topics);
     const normal = normalEvents(2_000, 22);
     const junk: InputRecord[] = Array.from({ length: 20_000 }, (_, index) => ({
       key: `junk-${index}`,
-      // Up to 200 random bytes: mostly invalid UTF-8, some by chance valid but not JSON.
-      value: randomBytes(1 + (index % 200)),
+      // Up to 1,000 random bytes: mostly invalid UTF-8, some by chance valid but not JSON.
+      value: randomBytes(1 + (index % 1_000)),
     }));
     const records = interleave(normal, junk);
     await produce(topics, partitions, records);
