@@ -30,7 +30,14 @@
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { StreamscoreError } from '../errors.js';
-import { createJsonCodec, createKafkaClient, HEADERS, requireTopics } from '../io/index.js';
+import {
+  createGroupConsumer,
+  createJsonCodec,
+  createKafkaClient,
+  HEADERS,
+  kafkaErrorSummary,
+  requireTopics,
+} from '../io/index.js';
 import { createDriftConsumerMetrics, type Logger, type NotReady } from '../observability/index.js';
 import {
   REDIS_COMMAND_TIMEOUT_MS,
@@ -131,13 +138,9 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
   const codec = createJsonCodec();
   const kafka = createKafkaClient(topology.kafka, logger);
   let stopping = false;
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 250,
-    // Never come back as a zombie member after a failure during stop (see the scoring pipeline).
-    retry: { restartOnFailure: async () => !stopping },
-  });
+  const consumer: Consumer = createGroupConsumer(kafka, { groupId, stopping: () => stopping });
+  /** Set while kafkajs restarts the crashed consumer, or for good when it will not. */
+  let crashed: { readonly restart: boolean; readonly error: string } | undefined;
 
   /** Per partition: the highest offset accounted for (counted, in flight, or applied by anyone). */
   const positions = new Map<number, number>();
@@ -413,7 +416,16 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
         fenced.clear();
         assigned = now;
         joined = true;
+        crashed = undefined;
         log.info({ partitions: [...now].sort((a, b) => a - b), groupId }, 'drift consumer joined');
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (stopping) return;
+        crashed = { restart: payload.restart, error: kafkaErrorSummary(payload.error) };
+        if (payload.restart)
+          log.warn({ err: payload.error, groupId }, 'drift consumer crashed; kafkajs restarts it');
+        else
+          log.error({ err: payload.error, groupId }, 'drift consumer crashed and will not restart');
       });
       connected = true;
       await consumer.connect();
@@ -440,12 +452,17 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
       stopping = true;
       if (flushTimer) clearInterval(flushTimer);
       if (!connected) return;
+      const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
       if (running) {
-        const deadline = new Promise((resolve) => setTimeout(resolve, deadlineMs).unref());
-        consumer.pause([{ topic }]);
+        try {
+          consumer.pause([{ topic }]);
+        } catch {
+          // Restarting after a crash: no batch is in flight, and disconnect stops the restart.
+        }
         await Promise.race([batchInFlight.then(flush), deadline]);
       }
-      await consumer.disconnect();
+      // A broker that does not answer cannot hold the process past its deadline.
+      await Promise.race([consumer.disconnect().catch(() => undefined), deadline]);
       log.info({ groupId }, 'drift consumer stopped');
     },
 
@@ -472,6 +489,14 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
 
     notReady() {
       if (stopping) return { condition: 'stopping', detail: 'drift consumer stopping' };
+      if (crashed !== undefined) {
+        return crashed.restart
+          ? {
+              condition: 'consumer-restarting',
+              detail: `drift consumer restarting: ${crashed.error}`,
+            }
+          : { condition: 'failed', detail: `drift consumer stopped for good: ${crashed.error}` };
+      }
       if (!joined) {
         return { condition: 'starting', detail: `drift consumer joining group ${groupId}` };
       }
