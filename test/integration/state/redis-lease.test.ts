@@ -92,8 +92,9 @@ describe('redis lease (real Redis)', () => {
     await sleep(2 * RENEW_MS);
     await a.stop();
     const released = performance.now();
-    // a has stepped down by the time stop resolves, and the key is no longer its.
-    expect(acting()).toEqual([]);
+    // a has stepped down by the time stop resolves, and the key is no longer its (b may already
+    // hold it: its renewal can land between the release and this line).
+    expect(acting()).not.toContain('a');
     expect(await client().get(key)).not.toBe('a');
     await waitFor(async () => acting().includes('b'), 'b to take over', 5_000);
     const took = changeOf('b', true)!.atMs;
