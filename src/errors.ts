@@ -5,6 +5,8 @@
  */
 
 export type ErrorCode =
+  /** The command line is wrong: an unknown option, a missing argument or setting. */
+  | 'USAGE'
   /** A topology file is missing, unparsable or invalid. */
   | 'TOPOLOGY_INVALID'
   /** A tool the local stack needs (java, mvn, redis-server) is not installed. */
@@ -15,6 +17,12 @@ export type ErrorCode =
   | 'MODEL_INVALID'
   /** A topic the topology names does not exist on the cluster. */
   | 'TOPIC_MISSING'
+  /** No Kafka broker answered (or accepted the connection's TLS/SASL) within the wait. */
+  | 'BROKER_UNREACHABLE'
+  /** The cluster refused to create a topic (replication factor above the broker count, ACLs...). */
+  | 'TOPIC_CREATE_FAILED'
+  /** The admin server cannot listen on its host and port (taken, privileged, not local). */
+  | 'PORT_UNAVAILABLE'
   /** A drift reference profile is unreadable, invalid, or built for another feature spec or model. */
   | 'PROFILE_INVALID'
   /** An offline data file (JSON Lines) is missing or unreadable. */
@@ -26,7 +34,9 @@ export type ErrorCode =
   /** The drift state store (Redis) failed or could not be reached; retried. */
   | 'STATE_UNAVAILABLE'
   /** Drift counters in the state store do not fit the reference profile they are keyed by. */
-  | 'STATE_INVALID';
+  | 'STATE_INVALID'
+  /** A failure streamscore has no code for: a bug (its stack trace shows at `--log-level debug`). */
+  | 'INTERNAL';
 
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -50,4 +60,22 @@ export class StreamscoreError extends Error {
 
 export function isStreamscoreError(error: unknown): error is StreamscoreError {
   return error instanceof StreamscoreError;
+}
+
+/**
+ * Codes whose fix is in what the command was given (its arguments, topology, model, profile or
+ * data file): running it again unchanged fails the same way, so a supervisor should not retry.
+ * The CLI exits 2 for these and 1 for the rest (an unreachable broker, a missing topic, a taken
+ * port), which may succeed once the environment is fixed.
+ */
+const INPUT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'USAGE',
+  'TOPOLOGY_INVALID',
+  'MODEL_INVALID',
+  'PROFILE_INVALID',
+  'DATA_INVALID',
+]);
+
+export function isInputError(error: StreamscoreError): boolean {
+  return INPUT_ERROR_CODES.has(error.code);
 }
