@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'BROKER_UNREACHABLE'
   /** The cluster refused to create a topic (replication factor above the broker count, ACLs...). */
   | 'TOPIC_CREATE_FAILED'
+  /** Records could not be written with acks=all (no leader, not authorised, the broker gone). */
+  | 'PRODUCE_FAILED'
   /** The admin server cannot listen on its host and port (taken, privileged, not local). */
   | 'PORT_UNAVAILABLE'
   /** A drift reference profile is unreadable, invalid, or built for another feature spec or model. */

@@ -18,8 +18,26 @@ export {
   type TopicPartitionOffset,
 } from './offset-watermark.js';
 export { createOrderedOutbox, type OrderedOutbox } from './ordered-outbox.js';
+export {
+  checkJsonLines,
+  jsonLineRecord,
+  MAX_BATCH_RECORDS,
+  produceJsonLines,
+  sendDelayMs,
+  type JsonLineRecordOptions,
+  type KeyField,
+  type ProduceJsonLinesOptions,
+} from './produce-json-lines.js';
 export { readWholeTopic } from './read-whole-topic.js';
 export { recordBytes, singleRecordBatchBytes } from './record-size.js';
 export { requireTopics } from './require-topics.js';
 export type { SourceRecord } from './source-record.js';
+export {
+  connectTopicAdmin,
+  type TopicAdmin,
+  type TopicAdminOptions,
+  type TopicSpec,
+  type TopicState,
+} from './topic-admin.js';
 export { DEFAULT_MAX_MESSAGE_BYTES, readMaxMessageBytes } from './topic-limits.js';
+export { connectTopicWriter, type TopicWriter, type TopicWriterOptions } from './topic-writer.js';
