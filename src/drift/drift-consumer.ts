@@ -404,7 +404,7 @@ export function createDriftConsumer(options: DriftConsumerOptions): DriftConsume
       const admin = kafka.admin();
       await admin.connect();
       try {
-        await requireTopics(admin, [topic], topology.kafka.brokers);
+        await requireTopics(admin, [topic], topology.kafka.brokers, topology.sourceFile);
       } finally {
         await admin.disconnect();
       }

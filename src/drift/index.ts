@@ -245,6 +245,7 @@ export {
 export { subjectStatistics, type SubjectStatistics } from './subject-statistics.js';
 export {
   ALERT_HEADERS,
+  ALERT_TOPIC_CONFIG,
   createKafkaDriftSink,
   createPrometheusDriftSink,
   createWebhookSink,

@@ -15,3 +15,9 @@ export {
   type ServicePart,
 } from './scoring-service.js';
 export { resolveTopologyModel } from './topology-model.js';
+export {
+  topologyTopics,
+  type TopicRole,
+  type TopicSizing,
+  type TopologyTopic,
+} from './topology-topics.js';

@@ -401,7 +401,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     await admin.connect();
     try {
       const topics = [inputTopic, topology.output.topic, topology.deadLetter.topic];
-      await requireTopics(admin, topics, topology.kafka.brokers);
+      await requireTopics(admin, topics, topology.kafka.brokers, topology.sourceFile);
       const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
       outputPartitions = metadata.topics[0]?.partitions.length ?? 1;
       return await readMaxMessageBytes(admin, topics.slice(1));

@@ -1,5 +1,6 @@
 export {
   ALERT_HEADERS,
+  ALERT_TOPIC_CONFIG,
   createKafkaDriftSink,
   type KafkaDriftSink,
   type KafkaDriftSinkOptions,

@@ -29,6 +29,11 @@ export const ALERT_HEADERS = Object.freeze({
   idempotencyKey: 'streamscore.retrain.idempotency-key',
 });
 
+/** The alert topic's settings: compacted, so it keeps the latest record of each alert. */
+export const ALERT_TOPIC_CONFIG = Object.freeze([
+  Object.freeze({ name: 'cleanup.policy', value: 'compact' }),
+]);
+
 export interface KafkaDriftSinkOptions {
   readonly kafka: Kafka;
   readonly alertTopic: string;
@@ -120,7 +125,7 @@ async function ensureTopics(
   try {
     const existing = new Set(await admin.listTopics());
     const missing = [
-      { topic: alertTopic, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      { topic: alertTopic, configEntries: [...ALERT_TOPIC_CONFIG] },
       { topic: retrainTopic },
     ].filter(({ topic }) => !existing.has(topic));
     if (missing.length > 0) {
