@@ -30,7 +30,10 @@ lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 stamp=node_modules/.streamscore-lock.sha256
 if [[ ! -f $stamp || $(cat "$stamp") != "$lock_sum" ]]; then
   echo "bootstrap: npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # onnxruntime-node's install script would download CUDA libraries from NuGet; the CPU
+  # execution provider ships inside the package. An environment variable rather than an .npmrc
+  # setting, which npm warns about (as an unknown config) at the start of every npm command.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" >"$stamp"
 fi
 

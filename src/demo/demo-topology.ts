@@ -25,11 +25,30 @@ export const DEMO_DRIFT_SETTINGS: Readonly<Record<string, unknown>> = Object.fre
   retrain: { sustainMs: 5_000, cooldownMs: 3_600_000 },
 });
 
-/** `file` with `DEMO_DRIFT_SETTINGS` over its `drift` mapping, loaded and validated. */
-export async function loadDemoTopology(file: string, env: Environment): Promise<Topology> {
+/**
+ * `file` with `DEMO_DRIFT_SETTINGS` over its `drift` mapping, loaded and validated; given a
+ * `runId`, every topic and the consumer group get `.<runId>` appended, so a run on a reused
+ * stack starts empty: no events, offsets or alert states of an earlier run (the alert topic is
+ * read back at start) leak into its numbers.
+ */
+export async function loadDemoTopology(
+  file: string,
+  env: Environment,
+  runId?: string,
+): Promise<Topology> {
   const document = parseDocument(await readFile(file, 'utf8'));
   for (const [key, value] of Object.entries(DEMO_DRIFT_SETTINGS)) {
     document.setIn(['drift', key], value);
   }
+  const shared = parseTopology(document.toString(), file, { env });
+  if (runId === undefined) return shared;
+  // The names as the file resolves them (placeholders, defaults), made the run's own.
+  const own = (name: string) => `${name}.${runId}`;
+  document.setIn(['input', 'topic'], own(shared.input.topic));
+  document.setIn(['input', 'groupId'], own(shared.input.groupId));
+  document.setIn(['output', 'topic'], own(shared.output.topic));
+  document.setIn(['deadLetter', 'topic'], own(shared.deadLetter.topic));
+  document.setIn(['drift', 'alertTopic'], own(shared.drift.alertTopic));
+  document.setIn(['drift', 'retrainTopic'], own(shared.drift.retrainTopic));
   return parseTopology(document.toString(), file, { env });
 }

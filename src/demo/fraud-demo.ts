@@ -16,8 +16,8 @@ import {
   devStackUp,
   resolveCacheRootDir,
 } from '../devstack/index.js';
-import { createScoringService } from '../engine/index.js';
-import { createKafkaClient } from '../io/index.js';
+import { createScoringService, topologyTopics } from '../engine/index.js';
+import { connectTopicAdmin, createKafkaClient } from '../io/index.js';
 import { nearestRankQuantile, type Logger } from '../observability/index.js';
 import {
   createTransactionSampler,
@@ -25,7 +25,7 @@ import {
   TRANSACTION_DRIFT_PRESETS,
   type TransactionDriftPresetName,
 } from '../synthetic/index.js';
-import type { Topology } from '../topology/index.js';
+import type { KafkaConnection, Topology } from '../topology/index.js';
 import { loadDemoTopology } from './demo-topology.js';
 import {
   alertLine,
@@ -78,15 +78,15 @@ export async function runFraudDemo(options: FraudDemoOptions): Promise<FraudDemo
   const { kafka: brokers } = devStackAddresses(stack.record);
   print(`${stack.reused ? 'using the running' : 'started a'} local stack: kafka ${brokers}`);
   try {
-    const topology = await loadDemoTopology(options.topologyFile, {
-      ...process.env,
-      KAFKA_BROKERS: brokers,
-      METRICS_PORT: '0',
-    });
-    const kafka = createKafkaClient({ brokers: [brokers], clientId: 'streamscore-demo' }, logger, {
-      silent: true,
-    });
-    await ensureTopics(kafka, topology, options.partitions);
+    const runId = `demo-${Date.now().toString(36)}`;
+    const topology = await loadDemoTopology(
+      options.topologyFile,
+      { ...process.env, KAFKA_BROKERS: brokers, METRICS_PORT: '0' },
+      runId,
+    );
+    const connection = { brokers: [brokers], clientId: 'streamscore-demo' };
+    await createRunTopics(topology, connection, options, runId);
+    const kafka = createKafkaClient(connection, logger, { silent: true });
     return await scoreLiveStream(kafka, topology, options);
   } finally {
     if (!stack.reused) {
@@ -96,17 +96,25 @@ export async function runFraudDemo(options: FraudDemoOptions): Promise<FraudDemo
   }
 }
 
-async function ensureTopics(kafka: Kafka, topology: Topology, partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
+/** The run's own topics (see `loadDemoTopology`), created empty. */
+async function createRunTopics(
+  topology: Topology,
+  connection: KafkaConnection,
+  options: FraudDemoOptions,
+  runId: string,
+): Promise<void> {
+  const admin = await connectTopicAdmin({
+    connection,
+    logger: options.logger,
+    connectTimeoutMs: 10_000,
+    configuredBy: `the dev stack in ${options.stateFilePath}`,
+  });
   try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = [
-      { topic: topology.input.topic, numPartitions: partitions },
-      { topic: topology.output.topic, numPartitions: partitions },
-      { topic: topology.deadLetter.topic, numPartitions: 1 },
-    ].filter(({ topic }) => !existing.has(topic));
-    if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true });
+    const topics = topologyTopics(topology, { partitions: options.partitions });
+    await admin.ensureTopics(topics);
+    options.print(
+      `this run (${runId}) has topics of its own: ${topics.map(({ topic }) => topic).join(', ')}`,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -121,8 +129,9 @@ async function scoreLiveStream(
   const service = createScoringService({ topology, logger, httpPort: 0 });
   const { httpPort } = await service.start();
   const { drift } = topology;
+  const adminUrl = `http://127.0.0.1:${httpPort}`;
   print(
-    `scoring ${topology.input.topic} → ${topology.output.topic}; metrics at http://127.0.0.1:${httpPort}/metrics`,
+    `scoring ${topology.input.topic} → ${topology.output.topic}; metrics at ${adminUrl}/metrics, drift at ${adminUrl}/drift`,
   );
   print(
     `drift: ${drift.windowMs / 1000} s windows, evaluated over ${drift.evaluation.fast.windowMs / 1000} s every ${drift.evaluation.fast.everyMs / 1000} s; ` +

@@ -15,4 +15,31 @@ describe('the demo topology', () => {
       demo.drift.thresholds.minEvents,
     );
   });
+
+  it('gives a run its own topics and consumer group, resolved from the file as it stands', async () => {
+    const env = { INPUT_TOPIC: 'payments' };
+    const shared = await loadDemoTopology('topologies/fraud.yaml', env);
+    const run = await loadDemoTopology('topologies/fraud.yaml', env, 'demo-abc');
+    expect(run.input).toEqual({
+      ...shared.input,
+      topic: 'payments.demo-abc',
+      groupId: 'streamscore-fraud.demo-abc',
+    });
+    expect(run.output.topic).toBe('transactions.scored.demo-abc');
+    expect(run.deadLetter.topic).toBe('transactions.dlq.demo-abc');
+    expect(run.drift.alertTopic).toBe('fraud-scoring.drift-alerts.demo-abc');
+    expect(run.drift.retrainTopic).toBe('fraud-scoring.retrain-requests.demo-abc');
+    expect({
+      ...run,
+      input: shared.input,
+      output: shared.output,
+      deadLetter: shared.deadLetter,
+      drift: shared.drift,
+    }).toEqual(shared);
+    expect({
+      ...run.drift,
+      alertTopic: shared.drift.alertTopic,
+      retrainTopic: shared.drift.retrainTopic,
+    }).toEqual(shared.drift);
+  });
 });
