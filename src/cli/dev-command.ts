@@ -94,6 +94,9 @@ export function registerDevCommand(program: Command): void {
         `  kafka  ${addresses.kafka}  (Apache Kafka ${kafka.kafkaVersion}, pid ${kafka.pid})`,
       );
       console.log(`  redis  ${addresses.redis}  (pid ${redis.pid})`);
+      // Topologies read their brokers from $KAFKA_BROKERS (topologies/fraud.yaml defaults to
+      // 127.0.0.1:9092), and the stack's port is free-picked: a line to paste or eval.
+      console.log(`export KAFKA_BROKERS=${addresses.kafka}`);
       console.log(`state in ${stateFilePath}; stop with: streamscore dev down`);
     });
 

@@ -5,9 +5,11 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
 import { registerDriftCommand } from './drift-command.js';
 import { registerGenerateCommand } from './generate-command.js';
+import { registerProduceCommand } from './produce-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommand } from './schema-command.js';
+import { registerTopicsCommand } from './topics-command.js';
 import { registerValidateCommand } from './validate-command.js';
 
 const program = new Command('streamscore')
@@ -22,6 +24,8 @@ const commands: Array<(program: Command) => void> = [
   registerGenerateCommand,
   registerProfileCommand,
   registerDriftCommand,
+  registerTopicsCommand,
+  registerProduceCommand,
   registerDevCommand,
   registerBenchCommand,
   registerSchemaCommand,

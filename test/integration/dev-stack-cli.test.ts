@@ -163,6 +163,10 @@ describe('streamscore dev (built CLI)', () => {
     expect(again.logs.some((log) => log['msg'] === 'dev stack already running; reusing it')).toBe(
       true,
     );
+    // Without --json: the addresses for people, and a line to paste into the shell.
+    const forPeople = await runCli(cwd, ['dev', 'up']);
+    expect(forPeople.exitCode, forPeople.stderr).toBe(0);
+    expect(forPeople.stdout.split('\n')).toContain(`export KAFKA_BROKERS=${expected.kafka}`);
 
     const status = await runCli(cwd, ['dev', 'status', '--json']);
     expect(status.exitCode, status.stderr).toBe(0);
