@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { runFraudDemo } from '../demo/index.js';
 import { defaultStateFilePath } from '../devstack/index.js';
 import { createLogger } from '../observability/index.js';
+import { chosenLogLevel } from './command-line.js';
 import {
   TRANSACTION_DRIFT_PRESET_NAMES,
   type TransactionDriftPresetName,
@@ -28,20 +29,22 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--drift-after <seconds>', 'stationary seconds before the drift phase', Number, 20)
     .option('--state-file <path>', 'dev stack state file', defaultStateFilePath(process.cwd()))
-    .option('--log-level <level>', 'log level of the engine (logs go to stderr)', 'warn')
     .action(
-      async (options: {
-        topology: string;
-        rate: number;
-        duration: number;
-        badShare: number;
-        partitions: number;
-        drift: TransactionDriftPresetName | 'none';
-        driftAfter: number;
-        stateFile: string;
-        logLevel: 'warn';
-      }) => {
-        const logger = createLogger({ level: options.logLevel }, process.stderr);
+      async (
+        options: {
+          topology: string;
+          rate: number;
+          duration: number;
+          badShare: number;
+          partitions: number;
+          drift: TransactionDriftPresetName | 'none';
+          driftAfter: number;
+          stateFile: string;
+        },
+        command: Command,
+      ) => {
+        // The global --log-level; the engine's logs go to stderr, warnings and above by default.
+        const logger = createLogger({ level: chosenLogLevel(command) ?? 'warn' }, process.stderr);
         await runFraudDemo({
           topologyFile: options.topology,
           ratePerSecond: options.rate,

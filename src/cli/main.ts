@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { isStreamscoreError } from '../errors.js';
 import { registerBenchCommand } from './bench-command.js';
+import { configureCommandLine, runCommandLine } from './command-line.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
 import { registerDriftCommand } from './drift-command.js';
@@ -12,9 +12,11 @@ import { registerSchemaCommand } from './schema-command.js';
 import { registerTopicsCommand } from './topics-command.js';
 import { registerValidateCommand } from './validate-command.js';
 
-const program = new Command('streamscore')
-  .description('Kafka-native scoring engine: ONNX models on live event streams')
-  .showHelpAfterError();
+const program = configureCommandLine(
+  new Command('streamscore').description(
+    'Kafka-native scoring engine: ONNX models on live event streams',
+  ),
+);
 
 // Each command registers itself; imported here so this file is the CLI's table of contents.
 const commands: Array<(program: Command) => void> = [
@@ -33,13 +35,4 @@ const commands: Array<(program: Command) => void> = [
 
 for (const register of commands) register(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (isStreamscoreError(error)) {
-    console.error(`streamscore: ${error.message}`);
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
-}
+await runCommandLine(program, process.argv);
