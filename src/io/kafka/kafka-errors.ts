@@ -31,6 +31,18 @@ export function isRecordTooLarge(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Trying again cannot help: the innermost error is marked not retriable (refused SASL
+ * credentials are), unlike a refused or timed-out connection.
+ */
+export function isKafkaErrorFinal(error: unknown): boolean {
+  let innermost: ErrorLike | undefined;
+  for (const link of errorChain(error)) innermost = link;
+  if (innermost === undefined) return false;
+  const retriable = (innermost as { retriable?: unknown }).retriable;
+  return retriable === false;
+}
+
 /** One line for logs and readiness: the innermost message, which names the broker's answer. */
 export function kafkaErrorSummary(error: unknown): string {
   let summary = String(error);

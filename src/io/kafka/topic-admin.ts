@@ -9,7 +9,7 @@ import { StreamscoreError } from '../../errors.js';
 import type { Logger } from '../../observability/index.js';
 import type { KafkaConnection } from '../../topology/index.js';
 import { createKafkaClient } from './kafka-client.js';
-import { kafkaErrorSummary } from './kafka-errors.js';
+import { isKafkaErrorFinal, kafkaErrorSummary } from './kafka-errors.js';
 import { requireTopics } from './require-topics.js';
 import { readMaxMessageBytes } from './topic-limits.js';
 
@@ -50,19 +50,16 @@ export interface TopicAdminOptions {
 
 /** Connects an admin client, or fails with BROKER_UNREACHABLE after `connectTimeoutMs`. */
 export async function connectTopicAdmin(options: TopicAdminOptions): Promise<TopicAdmin> {
-  const { connection, connectTimeoutMs } = options;
+  const { connection } = options;
   const kafka = createKafkaClient(connection, options.logger, {
-    // The failure is reported once, as BROKER_UNREACHABLE with kafkajs's last error in it.
+    // The failure is reported once, as BROKER_UNREACHABLE with the last try's error in it.
     silent: true,
-    // Waits of 250 ms, 500 ms, then 1 s: kafkajs gives up on refused connections just before
-    // the deadline, with its own error; the deadline bounds connections that hang.
-    retry: {
-      initialRetryTime: 250,
-      maxRetryTime: 1_000,
-      retries: Math.ceil(connectTimeoutMs / 1_000) + 1,
-    },
+    // One try per connect (each seed broker once, each bounded by kafkajs's connection
+    // timeout): connectWithin tries again until the deadline, keeping every try's error.
+    retry: { retries: 0 },
   });
-  const admin = kafka.admin();
+  // Admin requests keep kafkajs's usual retries (a controller moving, leaders being elected).
+  const admin = kafka.admin({ retry: { retries: ADMIN_RETRIES } });
   await connectWithin(admin, options);
   const brokers = connection.brokers;
 
@@ -87,20 +84,29 @@ export async function connectTopicAdmin(options: TopicAdminOptions): Promise<Top
   };
 }
 
+const ADMIN_RETRIES = 5;
+/** Pauses between connection tries: doubling from 250 ms up to 1 s, cut short by the deadline. */
+const FIRST_PAUSE_MS = 250;
+const MAX_PAUSE_MS = 1_000;
+
+/**
+ * Tries to connect until `connectTimeoutMs` has passed, so that the error names what the last
+ * try met (refused, timed out, TLS, SASL) rather than only that time ran out. Credentials that
+ * the cluster refused are not tried again.
+ */
 async function connectWithin(admin: Admin, options: TopicAdminOptions): Promise<void> {
   const { connection, connectTimeoutMs } = options;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timed-out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), connectTimeoutMs);
-  });
+  const deadline = performance.now() + connectTimeoutMs;
   let failure: unknown;
-  try {
-    const outcome = await Promise.race([admin.connect(), deadline]);
-    if (outcome !== 'timed-out') return;
-  } catch (error) {
-    failure = error;
-  } finally {
-    clearTimeout(timer);
+  let pauseMs = FIRST_PAUSE_MS;
+  for (let left = connectTimeoutMs; left > 0; left = deadline - performance.now()) {
+    const outcome = await settledWithin(admin.connect(), left);
+    if (outcome === 'done') return;
+    if (outcome === 'timed-out') break;
+    failure = outcome.error;
+    if (isKafkaErrorFinal(failure)) break;
+    await sleep(Math.min(pauseMs, deadline - performance.now()));
+    pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
   }
   await admin.disconnect().catch(() => undefined);
   const why = failure === undefined ? 'no answer' : kafkaErrorSummary(failure);
@@ -150,4 +156,29 @@ function createErrorSummary(error: unknown): string {
       return typeof topic === 'string' ? `${topic}: ${message}` : message;
     })
     .join('; ');
+}
+
+async function settledWithin(
+  work: Promise<unknown>,
+  ms: number,
+): Promise<'done' | 'timed-out' | { readonly error: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => 'done' as const,
+        (error: unknown) => ({ error }),
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
