@@ -215,10 +215,12 @@ export async function loadModelManifest(directory: string): Promise<LoadedModelM
   try {
     text = await readFile(manifestPath, 'utf8');
   } catch (error) {
-    throw new StreamscoreError('MODEL_INVALID', `cannot read model manifest ${manifestPath}`, {
-      cause: error,
-      context: { file: manifestPath },
-    });
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String(error);
+    throw new StreamscoreError(
+      'MODEL_INVALID',
+      `cannot read model manifest ${manifestPath} (${reason}): register the model with \`streamscore model add\`, or fix the topology's model.version`,
+      { cause: error, context: { file: manifestPath } },
+    );
   }
   let json: unknown;
   try {
@@ -251,15 +253,17 @@ export async function verifyModelChecksum(model: LoadedModelManifest): Promise<v
   try {
     actual = await sha256OfFile(model.modelPath);
   } catch (error) {
-    throw new StreamscoreError('MODEL_INVALID', `cannot read model file ${model.modelPath}`, {
-      cause: error,
-      context: { file: model.modelPath, manifest: model.manifestPath },
-    });
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String(error);
+    throw new StreamscoreError(
+      'MODEL_INVALID',
+      `cannot read model file ${model.modelPath} (${reason}), which ${model.manifestPath} names: put the file back, or register the model again with \`streamscore model add\``,
+      { cause: error, context: { file: model.modelPath, manifest: model.manifestPath } },
+    );
   }
   if (actual !== model.manifest.sha256) {
     throw new StreamscoreError(
       'MODEL_INVALID',
-      `model file ${model.modelPath} has sha256 ${actual} but ${model.manifestPath} expects ${model.manifest.sha256}: the file was changed or replaced without updating the manifest`,
+      `model file ${model.modelPath} has sha256 ${actual} but ${model.manifestPath} expects ${model.manifest.sha256}: the file was changed or replaced: restore it, or register the new file as a new version with \`streamscore model add\``,
       {
         context: {
           file: model.modelPath,

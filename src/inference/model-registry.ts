@@ -45,7 +45,7 @@ async function latestVersion(modelDir: string, name: string): Promise<number> {
   } catch (error) {
     throw new StreamscoreError(
       'MODEL_INVALID',
-      `no model "${name}" in the registry: ${modelDir} is not readable`,
+      `no model "${name}" in the registry: ${modelDir} is not readable (${(error as NodeJS.ErrnoException).code ?? String(error)}): register it with \`streamscore model add <file.onnx> --name ${name}\`, or fix the topology's model.name and model.registry`,
       {
         cause: error,
         context: { file: modelDir },
