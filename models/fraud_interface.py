@@ -103,7 +103,7 @@ def write_fraud_interface_manifest(
         ],
         "score": {"output": "probabilities", "column": 1, "meaning": score_meaning},
         "features": fraud["features"],
-        "featureEncoding": fraud["featureEncoding"],
+        
         "training": {"trained": False, **training},
     }
     manifest_path = model_path.parent / "model.json"

@@ -3,7 +3,7 @@
  * is compiled once into one closure per feature; extracting a row allocates nothing unless the
  * event is rejected.
  */
-import type { FeatureSpec, FeatureTransform } from '../topology/index.js';
+import { featureColumnNames, type FeatureSpec, type FeatureTransform } from './feature-spec.js';
 import { parseFieldPath, readFieldPath, type FieldPath } from './field-path.js';
 
 export type FeatureErrorCode =
@@ -41,17 +41,13 @@ type ColumnWriter = (
 export function createFeatureExtractor(features: readonly FeatureSpec[]): FeatureExtractor {
   const writers: ColumnWriter[] = [];
   const offsets: number[] = [];
-  const columns: string[] = [];
+  let width = 0;
   for (const feature of features) {
-    offsets.push(columns.length);
+    offsets.push(width);
     writers.push(compileFeature(feature));
-    if (feature.type === 'category' && feature.encoding === 'one-hot') {
-      for (const value of feature.vocabulary) columns.push(`${feature.name}=${value}`);
-    } else {
-      columns.push(feature.name);
-    }
+    width += featureColumnNames([feature]).length;
   }
-  const width = columns.length;
+  const columns = featureColumnNames(features);
   const count = writers.length;
   return {
     width,

@@ -1,15 +1,16 @@
 export {
-  type FeatureTransform,
   type LoadedModelManifest,
-  type ModelFeature,
   type ModelManifest,
+  type ModelOutputSpec,
   loadModelManifest,
+  MANIFEST_FILE,
+  manifestText,
   modelManifestSchema,
   parseModelManifest,
   sha256OfFile,
   verifyModelChecksum,
 } from './model-manifest.js';
-export { checkFeatureColumns, resolveModel, type ResolvedModel } from './model-registry.js';
+export { locateModel, modelVersions, resolveModel, type ResolvedModel } from './model-registry.js';
 export {
   createModelSession,
   type ModelOutputs,

@@ -1,18 +1,26 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { StreamscoreError } from '../errors.js';
+import {
+  featureColumnNames,
+  featureSpecIssues,
+  featureSpecsSchema,
+} from '../features/feature-spec.js';
+import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
+import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { isLegacyManifest, migrateLegacyManifest } from './legacy-manifest.js';
 
 /**
  * The manifest (`model.json`) that sits next to every model file in the registry
  * (`models/<name>/<version>/`). It says what the model is, how to verify the file, what goes
- * in and comes out, and exactly how its training pipeline built each input column, so that
- * a topology can rebuild the same float32 vector from an event at scoring time.
+ * in and comes out, and, in the topology's own feature-spec vocabulary, exactly how its
+ * training pipeline built each input column, so that scoring rebuilds the same float32 rows.
+ * docs/model-manifest.md is generated from this schema.
  */
 
-const MANIFEST_FILE = 'model.json';
+export const MANIFEST_FILE = 'model.json';
 
 const tensorElementType = z.enum([
   'float32',
@@ -33,131 +41,85 @@ const tensorElementType = z.enum([
 /** A tensor dimension: a fixed size, or null where it is dynamic (the batch dimension). */
 const dimension = z.number().int().positive().nullable();
 
-const tensorSchema = z.object({
-  name: z.string().min(1),
-  elementType: tensorElementType,
-  shape: z.array(dimension),
-  description: z.string().optional(),
-});
-
-const transformSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('log1p').describe('ln(1 + x)') }),
-  z.object({ op: z.literal('clip'), min: z.number(), max: z.number() }),
-  z.object({
-    op: z.literal('standardize').describe('(x - mean) / std'),
-    mean: z.number(),
-    std: z.number().positive(),
-  }),
-  z.object({
-    op: z.literal('hour_of_day').describe('hour 0-23 of an ISO 8601 timestamp'),
-    timezone: z.literal('UTC'),
-  }),
-  z.object({
-    op: z.literal('one_hot').describe('one column per vocabulary entry; unknown values give zeros'),
-    vocabulary: z.array(z.string()).min(1),
-    unknown: z.literal('zeros'),
-  }),
-  z.object({
-    op: z.literal('index').describe('position in the vocabulary; unknown values give `unknown`'),
-    vocabulary: z.array(z.string()).min(1),
-    unknown: z.number(),
-  }),
-]);
-
-const featureSchema = z.object({
-  name: z.string().min(1),
-  /** Dot-separated path into the event, e.g. `merchant.category`. */
-  path: z.string().min(1),
-  kind: z.enum(['number', 'boolean', 'timestamp', 'categorical']),
-  /** Raw value used when the field is absent or null; null means the field is required. */
-  default: z.union([z.number(), z.boolean(), z.string()]).nullable(),
-  transforms: z.array(transformSchema),
-  /** Names of the input columns this feature fills, in order. */
-  columns: z.array(z.string().min(1)).min(1),
-});
+const tensorSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Output tensor name in the ONNX graph.'),
+    elementType: tensorElementType.describe('Element type of the tensor.'),
+    shape: z
+      .array(dimension)
+      .describe('Dimensions; `null` where dynamic (the batch dimension comes first).'),
+    description: z.string().optional().describe('What the values mean, for people.'),
+  })
+  .describe('One output of the model.');
 
 export const modelManifestSchema = z
-  .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -'),
-    version: z.number().int().positive(),
-    description: z.string().optional(),
-    /** The model file, relative to the manifest's directory. */
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -')
+      .describe('Model name; also the directory under the registry.'),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .describe('Version; also the directory under the model. Versions are immutable.'),
+    description: z.string().optional().describe('What the model does, for people.'),
     file: z
       .string()
       .min(1)
-      .refine((file) => basename(file) === file, 'a file name in the same directory'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits'),
-    input: z.object({
-      name: z.string().min(1),
-      elementType: z.literal('float32'),
-      shape: z.tuple([z.null(), z.number().int().positive()]),
-    }),
-    outputs: z.array(tensorSchema).min(1),
-    /** Where the score lives: `outputs[output][:, column]`. */
-    score: z.object({
-      output: z.string().min(1),
-      column: z.number().int().nonnegative(),
-      meaning: z.string().optional(),
-    }),
-    features: z.array(featureSchema).min(1),
-    featureEncoding: z.string().optional(),
-    /** How the model was trained: informational, kept as written. */
-    training: z.looseObject({
-      heldOutAuc: z.number().min(0).max(1).optional(),
-      fraudRate: z.number().min(0).max(1).optional(),
-      trainedAt: z.string().optional(),
-    }),
+      .refine((file) => basename(file) === file, 'a file name in the same directory')
+      .describe('The ONNX file, in the manifest’s directory.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits')
+      .describe(
+        'SHA-256 of the ONNX file: the model is refused when the file does not match (`streamscore model add` computes it).',
+      ),
+    input: z
+      .strictObject({
+        name: z.string().min(1).describe('Name of the ONNX input that takes the feature rows.'),
+        elementType: z.literal('float32').describe('Element type: float32.'),
+        shape: z
+          .tuple([z.null(), z.number().int().positive()])
+          .describe('`[null, width]`: any batch size, `width` feature columns.'),
+      })
+      .describe('The model’s one input: a float32 matrix of feature rows.'),
+    outputs: z.array(tensorSchema).min(1).describe('Every output of the model.'),
+    score: z
+      .strictObject({
+        output: z.string().min(1).describe('The output that holds the score.'),
+        column: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe('Its column: the score is `outputs[output][:, column]`.'),
+        meaning: z.string().optional().describe('What the score means, for people.'),
+      })
+      .describe('Where the score lives; drift profiles and monitors the score from here.'),
+    features: featureSpecsSchema.describe(
+      'The feature spec the model was trained with, in column order: the same fields as a topology’s `features` (see the topology reference). A topology that omits `features` takes these; one that gives them must match exactly.',
+    ),
+    training: z
+      .looseObject({
+        heldOutAuc: z.number().min(0).max(1).optional().describe('AUC on held-out data.'),
+        fraudRate: z.number().min(0).max(1).optional().describe('Positive rate in training.'),
+        trainedAt: z.string().optional().describe('When it was trained, ISO 8601.'),
+      })
+      .optional()
+      .describe('How the model was trained: informational, kept as written, never checked.'),
   })
   .superRefine((manifest, context) => {
     const problem = (path: PropertyKey[], message: string): void => {
       context.addIssue({ code: 'custom', path, message });
     };
-    let columnCount = 0;
-    const featureNames = new Set<string>();
-    manifest.features.forEach((feature, index) => {
-      columnCount += feature.columns.length;
-      if (featureNames.has(feature.name)) {
-        problem(['features', index, 'name'], `duplicate feature name "${feature.name}"`);
-      }
-      featureNames.add(feature.name);
-      const ops = feature.transforms.map((transform) => transform.op);
-      const encoding = feature.transforms.find(
-        (transform) => transform.op === 'one_hot' || transform.op === 'index',
-      );
-      if (feature.kind === 'categorical') {
-        if (ops.length !== 1 || encoding === undefined) {
-          problem(
-            ['features', index, 'transforms'],
-            'a categorical feature takes exactly one transform: one_hot or index',
-          );
-        }
-      } else if (encoding !== undefined) {
-        problem(
-          ['features', index, 'transforms'],
-          `${encoding.op} applies to categorical features only`,
-        );
-      }
-      if (feature.kind === 'timestamp' && ops[0] !== 'hour_of_day') {
-        problem(['features', index, 'transforms'], 'a timestamp feature starts with hour_of_day');
-      }
-      if (feature.kind !== 'timestamp' && ops.includes('hour_of_day')) {
-        problem(
-          ['features', index, 'transforms'],
-          'hour_of_day applies to timestamp features only',
-        );
-      }
-      const expectedColumns = encoding?.op === 'one_hot' ? encoding.vocabulary.length : 1;
-      if (feature.columns.length !== expectedColumns) {
-        problem(
-          ['features', index, 'columns'],
-          `expected ${expectedColumns} column name(s), got ${feature.columns.length}`,
-        );
-      }
-    });
-    if (columnCount !== manifest.input.shape[1]) {
+    for (const issue of featureSpecIssues(manifest.features, ['features'])) {
+      problem([...issue.at], issue.message);
+    }
+    const width = featureColumnNames(manifest.features).length;
+    if (width !== manifest.input.shape[1]) {
       problem(
         ['input', 'shape', 1],
-        `the features fill ${columnCount} columns but the input has ${manifest.input.shape[1]}`,
+        `the features fill ${width} columns but the input has ${manifest.input.shape[1]}`,
       );
     }
     const outputNames = manifest.outputs.map((output) => output.name);
@@ -170,8 +132,8 @@ export const modelManifestSchema = z
     if (scored === undefined) {
       problem(['score', 'output'], `expected one of ${outputNames.join(', ')}`);
     } else {
-      const width = scored.shape.length === 2 ? scored.shape[1] : undefined;
-      if (width === undefined || width === null || manifest.score.column >= width) {
+      const columns = scored.shape.length === 2 ? scored.shape[1] : undefined;
+      if (columns === undefined || columns === null || manifest.score.column >= columns) {
         problem(
           ['score', 'column'],
           `output "${scored.name}" has no column ${manifest.score.column} (shape ${JSON.stringify(scored.shape)})`,
@@ -181,39 +143,49 @@ export const modelManifestSchema = z
   });
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
-export type ModelFeature = ModelManifest['features'][number];
-export type FeatureTransform = ModelFeature['transforms'][number];
+export type ModelOutputSpec = ModelManifest['outputs'][number];
 
 /** A validated manifest with the absolute paths it was read from and points to. */
 export interface LoadedModelManifest {
   readonly manifest: Readonly<ModelManifest>;
   readonly manifestPath: string;
   readonly modelPath: string;
+  /**
+   * `legacy`: written in the manifest format before the feature spec was shared with
+   * topologies (`kind`, `columns`, `one_hot`...); read as its equivalent, and rewritten by
+   * `streamscore model migrate`.
+   */
+  readonly format: 'current' | 'legacy';
 }
 
 /**
- * Parses manifest JSON (already read) and validates it, reporting every problem at once.
- * `source` names the file in error messages.
+ * Validates manifest JSON (already parsed) in the current or the legacy format, reporting every
+ * problem at once. `source` names the file in error messages.
  */
-export function parseModelManifest(json: unknown, source: string): ModelManifest {
-  const result = modelManifestSchema.safeParse(json);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${source}: ${formatPath(issue.path)}: ${issue.message}`,
+export function parseModelManifest(
+  json: unknown,
+  source: string,
+): { manifest: ModelManifest; format: LoadedModelManifest['format'] } {
+  const legacy = isLegacyManifest(json);
+  const result = modelManifestSchema.safeParse(
+    legacy ? migrateLegacyManifest(json, source) : json,
+    { reportInput: true, error: describeZodIssue },
   );
+  if (result.success) return { manifest: result.data, format: legacy ? 'legacy' : 'current' };
+  const problems = result.error.issues.map((issue) => `${source}: ${describeIssue(issue)}`);
   throw new StreamscoreError(
     'MODEL_INVALID',
     `invalid model manifest (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
-    { context: { file: source, path: formatPath(result.error.issues[0]?.path ?? []) } },
+    { context: { file: source, path: pathOf(result.error.issues[0]?.path ?? []) } },
   );
 }
 
 /** Reads and validates `<directory>/model.json`; the result is frozen. */
-export async function loadModelManifest(directory: string): Promise<LoadedModelManifest> {
+export function loadModelManifest(directory: string): LoadedModelManifest {
   const manifestPath = resolve(directory, MANIFEST_FILE);
   let text: string;
   try {
-    text = await readFile(manifestPath, 'utf8');
+    text = readFileSync(manifestPath, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String(error);
     throw new StreamscoreError(
@@ -232,12 +204,18 @@ export async function loadModelManifest(directory: string): Promise<LoadedModelM
       { cause: error, context: { file: manifestPath } },
     );
   }
-  const manifest = deepFreeze(parseModelManifest(json, manifestPath));
+  const { manifest, format } = parseModelManifest(json, manifestPath);
   return Object.freeze({
-    manifest,
+    manifest: deepFreeze(manifest),
     manifestPath,
     modelPath: join(resolve(directory), manifest.file),
+    format,
   });
+}
+
+/** The manifest as `model add` and `model migrate` write it: two-space JSON, a final newline. */
+export function manifestText(manifest: ModelManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** Hex SHA-256 of a file, streamed so that large models are not held in memory twice. */
@@ -277,14 +255,15 @@ export async function verifyModelChecksum(model: LoadedModelManifest): Promise<v
   }
 }
 
-/** `features[3].transforms[1].std`: the form a reader can find in the JSON file. */
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((key, index) =>
-      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
-    )
-    .join('');
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${pathOf([...issue.path, key])}: ${issue.message}`).join('; ');
+  }
+  return `${pathOf(issue.path)}: ${issueMessage(issue)}`;
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : formatDocumentPath(path);
 }
 
 function deepFreeze<T>(value: T): T {

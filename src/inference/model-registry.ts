@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StreamscoreError } from '../errors.js';
 import {
@@ -16,17 +16,28 @@ export interface ResolvedModel extends LoadedModelManifest {
 }
 
 /**
- * Finds `<registry>/<name>/<version>/model.json`; `latest` is the highest numbered version
- * directory. Versions are immutable: a changed file fails its checksum.
+ * Finds and verifies `<registry>/<name>/<version>/model.json`; `latest` is the highest numbered
+ * version directory. Versions are immutable: a changed file fails its checksum.
  */
 export async function resolveModel(
   registryDir: string,
   name: string,
   version: number | 'latest',
 ): Promise<ResolvedModel> {
+  const model = locateModel(registryDir, name, version);
+  await verifyModelChecksum(model);
+  return model;
+}
+
+/** `resolveModel` without reading the model file: the manifest, found and validated. */
+export function locateModel(
+  registryDir: string,
+  name: string,
+  version: number | 'latest',
+): ResolvedModel {
   const modelDir = join(registryDir, name);
-  const chosen = version === 'latest' ? await latestVersion(modelDir, name) : version;
-  const loaded = await loadModelManifest(join(modelDir, String(chosen)));
+  const chosen = version === 'latest' ? latestVersion(modelDir, name) : version;
+  const loaded = loadModelManifest(join(modelDir, String(chosen)));
   if (loaded.manifest.name !== name || loaded.manifest.version !== chosen) {
     throw new StreamscoreError(
       'MODEL_INVALID',
@@ -34,14 +45,29 @@ export async function resolveModel(
       { context: { file: loaded.manifestPath } },
     );
   }
-  await verifyModelChecksum(loaded);
   return { ...loaded, name, version: chosen, label: `${name}@${chosen}` };
 }
 
-async function latestVersion(modelDir: string, name: string): Promise<number> {
+/** The versions of a model in the registry, lowest first; none when the model is absent. */
+export function modelVersions(registryDir: string, name: string): number[] {
+  try {
+    return versionsIn(readdirSync(join(registryDir, name)));
+  } catch {
+    return [];
+  }
+}
+
+function versionsIn(entries: readonly string[]): number[] {
+  return entries
+    .filter((entry) => /^[1-9]\d*$/.test(entry))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function latestVersion(modelDir: string, name: string): number {
   let entries: string[];
   try {
-    entries = await readdir(modelDir);
+    entries = readdirSync(modelDir);
   } catch (error) {
     throw new StreamscoreError(
       'MODEL_INVALID',
@@ -52,7 +78,7 @@ async function latestVersion(modelDir: string, name: string): Promise<number> {
       },
     );
   }
-  const versions = entries.filter((entry) => /^[1-9]\d*$/.test(entry)).map(Number);
+  const versions = versionsIn(entries);
   if (versions.length === 0) {
     throw new StreamscoreError(
       'MODEL_INVALID',
@@ -63,33 +89,4 @@ async function latestVersion(modelDir: string, name: string): Promise<number> {
     );
   }
   return Math.max(...versions);
-}
-
-/**
- * Refuses a topology whose feature columns are not the ones, in the order, that the model was
- * trained on: a silent column swap would score garbage with full confidence.
- */
-export function checkFeatureColumns(
-  model: ResolvedModel,
-  topologyColumns: readonly string[],
-  topologyFile: string,
-): void {
-  const modelColumns = model.manifest.features.flatMap((feature) => feature.columns);
-  const width = model.manifest.input.shape.at(-1);
-  if (typeof width === 'number' && width !== topologyColumns.length) {
-    throw new StreamscoreError(
-      'MODEL_INVALID',
-      `${topologyFile} builds ${topologyColumns.length} feature columns, but model ${model.label} input "${model.manifest.input.name}" takes ${width} (${model.manifestPath})`,
-      { context: { file: topologyFile, model: model.label } },
-    );
-  }
-  const mismatch = modelColumns.findIndex((column, index) => topologyColumns[index] !== column);
-  if (mismatch !== -1 || modelColumns.length !== topologyColumns.length) {
-    const at = mismatch === -1 ? Math.min(modelColumns.length, topologyColumns.length) : mismatch;
-    throw new StreamscoreError(
-      'MODEL_INVALID',
-      `${topologyFile} feature column ${at} is "${topologyColumns[at] ?? '(none)'}", but model ${model.label} expects "${modelColumns[at] ?? '(none)'}" there (${model.manifestPath})`,
-      { context: { file: topologyFile, model: model.label, column: at } },
-    );
-  }
 }

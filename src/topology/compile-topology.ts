@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { Secret } from './secret.js';
-import type { ExecutionProvider, FeatureSpec, TopologyDocument } from './topology-schema.js';
+import { featureColumnNames, type FeatureSpec } from '../features/feature-spec.js';
+import type { ExecutionProvider, TopologyDocument } from './topology-schema.js';
 
 export interface KafkaConnection {
   readonly brokers: readonly string[];
@@ -26,11 +27,17 @@ export interface Topology {
   /** The file it came from, as given to `loadTopology`. */
   readonly sourceFile: string;
   readonly name: string;
-  readonly kafka: KafkaConnection;
+  readonly kafka: KafkaConnection & {
+    /** How long start-up waits for a broker before BROKER_UNREACHABLE. */
+    readonly connectTimeoutMs: number;
+  };
   readonly input: Readonly<TopologyDocument['input']>;
   readonly output: Readonly<TopologyDocument['output']>;
   readonly deadLetter: Readonly<TopologyDocument['deadLetter']>;
+  /** The feature spec: the topology's own, or the model's where the topology omits it. */
   readonly features: readonly FeatureSpec[];
+  /** `model`: the topology has no `features`, these are the model manifest's. */
+  readonly featuresFrom: 'topology' | 'model';
   /** Number of float32 columns the feature spec produces (one-hot features count their vocabulary). */
   readonly featureWidth: number;
   readonly model: Readonly<
@@ -62,9 +69,21 @@ export interface Topology {
   readonly observability: Readonly<TopologyDocument['observability']>;
 }
 
-export function compileTopology(document: TopologyDocument, origin: { file: string }): Topology {
+/**
+ * `modelFeatures` stands in for a `features` section the document omits: the feature spec of
+ * the model it names, read from the registry by the caller.
+ */
+export function compileTopology(
+  document: TopologyDocument,
+  origin: { file: string },
+  modelFeatures?: readonly FeatureSpec[],
+): Topology {
+  const features = document.features ?? modelFeatures;
+  if (features === undefined) {
+    throw new TypeError(`${origin.file}: no features, and no model features to take instead`);
+  }
   const { registry, ...model } = document.model;
-  const { tls, sasl, brokers, clientId } = document.kafka;
+  const { tls, sasl, brokers, clientId, connectTimeoutMs } = document.kafka;
   const topology: Topology = {
     sourceFile: origin.file,
     name: document.name,
@@ -73,15 +92,17 @@ export function compileTopology(document: TopologyDocument, origin: { file: stri
         .map((broker) => broker.trim())
         .filter((broker) => broker !== ''),
       clientId,
+      connectTimeoutMs,
       ...(tls?.enabled ? { tls: withoutEnabled(tls) } : {}),
       ...(sasl ? { sasl: { ...sasl, password: new Secret(sasl.password) } } : {}),
     },
     input: document.input,
     output: document.output,
     deadLetter: document.deadLetter,
-    features: document.features,
-    featureWidth: document.features.reduce((width, feature) => width + featureColumns(feature), 0),
-    model: { ...model, registryDir: resolve(dirname(origin.file), registry) },
+    features,
+    featuresFrom: document.features === undefined ? 'model' : 'topology',
+    featureWidth: featureColumnNames(features).length,
+    model: { ...model, registryDir: registryDirOf(origin.file, registry) },
     batching: {
       ...document.batching,
       preferredBatchSizes: sortedUnique(document.batching.preferredBatchSizes),
@@ -112,11 +133,9 @@ function compileDrift(
   };
 }
 
-/** How many model columns one feature fills. */
-export function featureColumns(feature: FeatureSpec): number {
-  return feature.type === 'category' && feature.encoding === 'one-hot'
-    ? feature.vocabulary.length
-    : 1;
+/** The model registry directory: relative paths resolve against the topology file. */
+export function registryDirOf(topologyFile: string, registry: string): string {
+  return resolve(dirname(topologyFile), registry);
 }
 
 function withoutEnabled<T extends { enabled: boolean }>({ enabled: _enabled, ...rest }: T) {

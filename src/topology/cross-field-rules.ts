@@ -1,5 +1,6 @@
 /** Rules that span several fields, checked after the schema has accepted each field alone. */
-import { formatDocumentPath } from './topology-errors.js';
+import { featureSpecIssues } from '../features/feature-spec.js';
+import { formatDocumentPath } from '../schema/schema-primitives.js';
 import type { TopologyDocument } from './topology-schema.js';
 
 export interface RuleIssue {
@@ -13,16 +14,11 @@ export function crossFieldIssues(
 ): RuleIssue[] {
   return [
     ...duplicates(
-      topology.features.map((feature) => feature.name),
-      (index) => ['features', index, 'name'],
-      'feature name',
-    ),
-    ...duplicates(
       topology.model.outputs.map((output) => output.field),
       (index) => ['model', 'outputs', index, 'field'],
       'output field',
     ),
-    ...featureRules(topology),
+    ...(topology.features === undefined ? [] : featureSpecIssues(topology.features, ['features'])),
     ...topicRules(topology),
     ...batchingRules(topology),
     ...driftRules(topology),
@@ -46,39 +42,6 @@ function duplicates(
         message: `duplicate ${what} "${value}" (first at ${formatDocumentPath(pathOf(first))})`,
       });
     }
-  });
-  return issues;
-}
-
-function featureRules(topology: TopologyDocument): RuleIssue[] {
-  const issues: RuleIssue[] = [];
-  topology.features.forEach((feature, index) => {
-    if (feature.type === 'category') {
-      issues.push(
-        ...duplicates(
-          feature.vocabulary,
-          (entry) => ['features', index, 'vocabulary', entry],
-          'vocabulary value',
-        ),
-      );
-    }
-    if (feature.type !== 'number' && feature.type !== 'timestamp') return;
-    feature.transforms.forEach((transform, step) => {
-      if (transform.op !== 'clip') return;
-      const at = ['features', index, 'transforms', step];
-      if (transform.min === undefined && transform.max === undefined) {
-        issues.push({ at, message: 'clip needs min, max or both' });
-      } else if (
-        transform.min !== undefined &&
-        transform.max !== undefined &&
-        transform.min > transform.max
-      ) {
-        issues.push({
-          at: [...at, 'min'],
-          message: `clip min ${transform.min} is above max ${transform.max}`,
-        });
-      }
-    });
   });
   return issues;
 }

@@ -1,10 +1,5 @@
 export { loadTopology, parseTopology, type LoadTopologyOptions } from './load-topology.js';
-export {
-  compileTopology,
-  featureColumns,
-  type KafkaConnection,
-  type Topology,
-} from './compile-topology.js';
+export { compileTopology, type KafkaConnection, type Topology } from './compile-topology.js';
 export {
   formatTopologyIssue,
   TopologyValidationError,
@@ -13,10 +8,9 @@ export {
 export {
   topologySchema,
   type ExecutionProvider,
-  type FeatureSpec,
-  type FeatureTransform,
   type TopologyDocument,
 } from './topology-schema.js';
+export type { FeatureSpec, FeatureTransform } from '../features/feature-spec.js';
 export { topologyJsonSchema } from './topology-json-schema.js';
 export { replaceTopologyReference, topologyReferenceMarkdown } from './topology-reference.js';
 export { Secret } from './secret.js';

@@ -10,16 +10,14 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import type { z } from 'zod';
-import { compileTopology, type Topology } from './compile-topology.js';
+import { locateModel } from '../inference/model-registry.js';
+import { compileTopology, registryDirOf, type Topology } from './compile-topology.js';
 import { crossFieldIssues } from './cross-field-rules.js';
 import { interpolateEnv, isSinglePlaceholder, type Environment } from './env-interpolation.js';
-import { describeValue, describeZodIssue } from './issue-messages.js';
-import {
-  formatDocumentPath,
-  TopologyValidationError,
-  type TopologyIssue,
-} from './topology-errors.js';
-import { topologySchema } from './topology-schema.js';
+import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
+import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { TopologyValidationError, type TopologyIssue } from './topology-errors.js';
+import { topologySchema, type TopologyDocument } from './topology-schema.js';
 
 export interface LoadTopologyOptions {
   /** Variables for `${VAR}` interpolation; the process environment by default. */
@@ -97,7 +95,15 @@ export function parseTopology(
   );
   if (ruleIssues.length > 0) throw new TopologyValidationError(file, ruleIssues);
 
-  return compileTopology(parsed.data, { file });
+  const modelFeatures =
+    parsed.data.features === undefined ? featuresOfModel(parsed.data.model, file) : undefined;
+  return compileTopology(parsed.data, { file }, modelFeatures);
+}
+
+/** The feature spec of the model a topology without `features` names (manifest only). */
+function featuresOfModel(model: TopologyDocument['model'], file: string) {
+  return locateModel(registryDirOf(file, model.registry), model.name, model.version).manifest
+    .features;
 }
 
 interface LocatedIssue {
@@ -116,12 +122,9 @@ function toIssues(locate: (path: readonly PropertyKey[]) => object) {
         ...locate([...issue.path, key]),
       }));
     }
-    // Formats named in the schema (`.regex(re, 'a Kafka topic name')`) bypass the error map.
-    const message =
-      issue.code === 'invalid_format' && !issue.message.startsWith('expected ')
-        ? `expected ${issue.message}, got ${describeValue(issue.input)}`
-        : issue.message;
-    return [{ path: formatDocumentPath(issue.path), message, ...locate(issue.path) }];
+    return [
+      { path: formatDocumentPath(issue.path), message: issueMessage(issue), ...locate(issue.path) },
+    ];
   };
 }
 

@@ -33,13 +33,3 @@ export function formatTopologyIssue(file: string, issue: TopologyIssue): string 
     issue.line === undefined ? '' : ` (line ${issue.line}, column ${issue.column ?? 1})`;
   return `${file}: ${where}${issue.message}${position}`;
 }
-
-/** Renders a document path as an operator writes it: `features[2].transforms[0].op`. */
-export function formatDocumentPath(path: readonly PropertyKey[]): string {
-  let rendered = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') rendered += `[${segment}]`;
-    else rendered += rendered === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return rendered;
-}

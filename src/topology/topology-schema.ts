@@ -4,16 +4,8 @@
  * all derive from it, so every field carries its description, default and limits here.
  */
 import { z } from 'zod';
-
-/**
- * A text field. Numbers are accepted and turned into text, because a plain `${VAR}` is re-typed
- * after interpolation and a password or an id may well look like a number. Defaults and
- * optionality go on the inner schema so the JSON Schema keeps them.
- */
-const text = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (typeof value === 'number' ? String(value) : value), schema);
-
-const nonEmpty = () => z.string().min(1);
+import { featureSpecsSchema } from '../features/feature-spec.js';
+import { nonEmpty, text } from '../schema/schema-primitives.js';
 
 const topicName = () =>
   text(
@@ -64,6 +56,11 @@ const kafka = z
     ),
     tls: tls.optional(),
     sasl: sasl.optional(),
+    connectTimeoutMs: positiveInt()
+      .default(10_000)
+      .describe(
+        'How long start-up waits for a broker to answer before failing with BROKER_UNREACHABLE.',
+      ),
   })
   .describe('How to reach the Kafka cluster.');
 
@@ -114,124 +111,6 @@ const deadLetter = z
     ),
   })
   .describe('Where events that cannot be scored go, with the reason.');
-
-const transform = z.discriminatedUnion('op', [
-  z
-    .strictObject({ op: z.literal('log1p') })
-    .describe('ln(1 + x); x must be > -1 (anything else counts as invalid).'),
-  z
-    .strictObject({
-      op: z.literal('clip'),
-      min: z.number().optional().describe('Lower bound; omit for none.'),
-      max: z.number().optional().describe('Upper bound; omit for none.'),
-    })
-    .describe('Limit x to [min, max].'),
-  z
-    .strictObject({
-      op: z.literal('standardize'),
-      mean: z.number().describe('Mean subtracted from x.'),
-      std: z.number().gt(0).describe('Standard deviation x is divided by.'),
-    })
-    .describe('(x − mean) / std.'),
-]);
-
-const transforms = z
-  .array(transform)
-  .default([])
-  .describe('Numeric transforms applied in order after extraction.');
-
-const jsonPath = text(
-  nonEmpty().regex(
-    /^(\$\.)?[^.[\]]+(\[\d+\])*(\.[^.[\]]+(\[\d+\])*)*$/,
-    'a field path such as merchant.country or items[0].price',
-  ),
-).describe(
-  'Where the value sits in the event: a dotted path such as `merchant.country` or `items[0].price`.',
-);
-
-const featureCommon = {
-  name: text(nonEmpty().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier')).describe(
-    'Feature name; one-hot columns are named `name=value`.',
-  ),
-  path: jsonPath,
-};
-
-const numberFeature = z
-  .strictObject({
-    ...featureCommon,
-    type: z.literal('number'),
-    transforms,
-    default: z
-      .number()
-      .optional()
-      .describe(
-        'Value used when the field is missing, null or not finite. Omit to send such events to the dead-letter topic.',
-      ),
-  })
-  .describe('A numeric field.');
-
-const booleanFeature = z
-  .strictObject({
-    ...featureCommon,
-    type: z.literal('boolean'),
-    default: z
-      .boolean()
-      .optional()
-      .describe('Value used when the field is missing. Omit to dead-letter such events.'),
-  })
-  .describe('A true/false field, encoded as 1/0.');
-
-const categoryFeature = z
-  .strictObject({
-    ...featureCommon,
-    type: z.literal('category'),
-    vocabulary: z
-      .array(text(nonEmpty()))
-      .min(1)
-      .describe('Known values, in the order the model expects their columns or indices.'),
-    encoding: z
-      .enum(['one-hot', 'index'])
-      .default('one-hot')
-      .describe(
-        '`one-hot`: one column per vocabulary value. `index`: one column holding the value’s position.',
-      ),
-    unknown: z
-      .enum(['ignore', 'dead-letter'])
-      .default('ignore')
-      .describe(
-        'A value outside the vocabulary: `ignore` encodes it as all zeros (one-hot) or -1 (index); `dead-letter` rejects the event.',
-      ),
-    default: text(nonEmpty().optional()).describe(
-      'Value used when the field is missing. Omit to dead-letter such events.',
-    ),
-  })
-  .describe('A categorical field with a fixed vocabulary.');
-
-const timestampFeature = z
-  .strictObject({
-    ...featureCommon,
-    type: z.literal('timestamp'),
-    derive: z
-      .enum(['hourOfDay', 'dayOfWeek', 'dayOfMonth', 'month', 'epochSeconds'])
-      .describe(
-        'What to take from the timestamp (UTC; ISO-8601 text or epoch milliseconds). `dayOfWeek`: 0 = Sunday.',
-      ),
-    transforms,
-    default: z
-      .number()
-      .optional()
-      .describe(
-        'Value used when the field is missing. Omit to dead-letter such events; unparsable timestamps are always dead-lettered.',
-      ),
-  })
-  .describe('A number derived from a timestamp field.');
-
-const feature = z.discriminatedUnion('type', [
-  numberFeature,
-  booleanFeature,
-  categoryFeature,
-  timestampFeature,
-]);
 
 const executionProvider = z.enum(['cpu', 'cuda', 'tensorrt']);
 
@@ -557,7 +436,11 @@ export const topologySchema = z
     input,
     output,
     deadLetter,
-    features: z.array(feature).min(1).describe('The feature spec, in model column order.'),
+    features: featureSpecsSchema
+      .optional()
+      .describe(
+        'The feature spec, in model column order. Omit to take the model’s (its manifest’s `features`); when given, it must equal the model’s.',
+      ),
     model,
     batching: batching.default(() => batching.parse({})),
     drift: drift.default(() => drift.parse({})),
@@ -567,6 +450,4 @@ export const topologySchema = z
 
 /** A topology exactly as the schema returns it (defaults filled in, not yet compiled). */
 export type TopologyDocument = z.output<typeof topologySchema>;
-export type FeatureSpec = TopologyDocument['features'][number];
-export type FeatureTransform = z.output<typeof transform>;
 export type ExecutionProvider = z.output<typeof executionProvider>;

@@ -4,10 +4,10 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LoadedModelManifest,
-  type ModelFeature,
   loadModelManifest,
   sha256OfFile,
 } from '../../../src/inference/index.js';
+import type { FeatureSpec } from '../../../src/features/index.js';
 
 /** The committed reference model is data under test: it must load and score as recorded. */
 
@@ -20,45 +20,44 @@ interface GoldenCase {
 }
 
 /**
- * A plain reading of the manifest's feature spec (`featureEncoding`), here only to prove that
- * the manifest alone is enough to rebuild the vectors the model was trained on; the engine's
- * own feature pipeline is built from the topology and tested on its own.
+ * A plain reading of the manifest's feature spec (the topology vocabulary, README's topology
+ * reference), here only to prove that the manifest alone is enough to rebuild the vectors the
+ * model was trained on; the engine's own feature pipeline is tested on its own.
  */
-function columnsFromSpec(event: unknown, feature: ModelFeature): number[] {
+function columnsFromSpec(event: unknown, feature: FeatureSpec): number[] {
   let value: unknown = event;
   for (const key of feature.path.split('.')) {
     value = (value as Record<string, unknown> | undefined)?.[key];
   }
   value ??= feature.default;
   if (value === null || value === undefined) throw new Error(`missing ${feature.path}`);
-  if (feature.kind === 'boolean') value = value === true ? 1 : 0;
-  let columns: number[] = [];
-  let scalar = value as number | string;
-  for (const transform of feature.transforms) {
-    switch (transform.op) {
-      case 'log1p':
-        scalar = Math.log1p(scalar as number);
-        break;
-      case 'clip':
-        scalar = Math.min(Math.max(scalar as number, transform.min), transform.max);
-        break;
-      case 'standardize':
-        scalar = ((scalar as number) - transform.mean) / transform.std;
-        break;
-      case 'hour_of_day':
-        scalar = new Date(scalar as string).getUTCHours();
-        break;
-      case 'one_hot':
-        columns = transform.vocabulary.map((item) => (item === scalar ? 1 : 0));
-        break;
-      case 'index': {
-        const position = transform.vocabulary.indexOf(scalar as string);
-        scalar = position === -1 ? transform.unknown : position;
-        break;
+  switch (feature.type) {
+    case 'boolean':
+      return [value === true ? 1 : 0];
+    case 'category': {
+      const position = feature.vocabulary.indexOf(value as string);
+      if (feature.encoding === 'index') return [position];
+      return feature.vocabulary.map((_, index) => (index === position ? 1 : 0));
+    }
+    case 'timestamp':
+    case 'number': {
+      if (feature.type === 'timestamp') {
+        expect(feature.derive).toBe('hourOfDay');
+        value = new Date(value as string).getUTCHours();
       }
+      let scalar = value as number;
+      for (const transform of feature.transforms) {
+        if (transform.op === 'log1p') scalar = Math.log1p(scalar);
+        else if (transform.op === 'standardize') scalar = (scalar - transform.mean) / transform.std;
+        else
+          scalar = Math.min(
+            Math.max(scalar, transform.min ?? -Infinity),
+            transform.max ?? Infinity,
+          );
+      }
+      return [scalar];
     }
   }
-  return columns.length > 0 ? columns : [scalar as number];
 }
 
 interface Golden {
@@ -72,7 +71,7 @@ describe('models/fraud/1', () => {
   let golden: Golden;
 
   beforeAll(async () => {
-    model = await loadModelManifest('models/fraud/1');
+    model = loadModelManifest('models/fraud/1');
     session = await InferenceSession.create(model.modelPath, { executionProviders: ['cpu'] });
     golden = JSON.parse(await readFile(join('models/fraud/1', 'golden.json'), 'utf8')) as Golden;
   });

@@ -2,7 +2,6 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LoadedModelManifest,
-  checkFeatureColumns,
   loadModelManifest,
   resolveModel,
   verifyModelChecksum,
@@ -22,7 +21,7 @@ describe('test/fixtures/models/slow-fraud/1', () => {
   let session: InferenceSession;
 
   beforeAll(async () => {
-    model = await loadModelManifest(MODEL_DIR);
+    model = loadModelManifest(MODEL_DIR);
     session = await InferenceSession.create(model.modelPath, { executionProviders: ['cpu'] });
   });
 
@@ -37,15 +36,13 @@ describe('test/fixtures/models/slow-fraud/1', () => {
   });
 
   it('resolves from its registry and takes the same feature columns as fraud@1', async () => {
-    const fraud = await loadModelManifest('models/fraud/1');
+    const fraud = loadModelManifest('models/fraud/1');
     expect(model.manifest.input).toEqual(fraud.manifest.input);
     expect(model.manifest.features).toEqual(fraud.manifest.features);
-    expect(model.manifest.featureEncoding).toBe(fraud.manifest.featureEncoding);
     expect(model.manifest.score).toMatchObject({ output: 'probabilities', column: 1 });
     const resolved = await resolveModel(REGISTRY, 'slow-fraud', 'latest');
     expect(resolved.label).toBe('slow-fraud@1');
-    const fraudColumns = fraud.manifest.features.flatMap((feature) => feature.columns);
-    expect(() => checkFeatureColumns(resolved, fraudColumns, 'fraud-spec.yaml')).not.toThrow();
+    expect(resolved.manifest.features).toEqual(fraud.manifest.features);
   });
 
   it('has the input and outputs the manifest names', () => {

@@ -121,3 +121,13 @@ export function describeValue(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * The sentence for an issue after parsing: formats named in the schema (`.regex(re, 'a Kafka
+ * topic name')`) bypass the error map, so they are completed here the same way.
+ */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_format' && !issue.message.startsWith('expected ')
+    ? `expected ${issue.message}, got ${describeValue(issue.input)}`
+    : issue.message;
+}
