@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommand } from './dev-command.js';
 import { registerDriftCommand } from './drift-command.js';
 import { registerGenerateCommand } from './generate-command.js';
+import { registerModelCommand } from './model-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -24,6 +25,7 @@ const commands: Array<(program: Command) => void> = [
   registerDemoCommand,
   registerValidateCommand,
   registerGenerateCommand,
+  registerModelCommand,
   registerProfileCommand,
   registerDriftCommand,
   registerTopicsCommand,

@@ -240,11 +240,7 @@ function firstDifference(
       if (found !== undefined) return found;
     }
     if (left.length === right.length) return undefined;
-    return {
-      path: formatDocumentPath(at),
-      left: `${left.length} entries`,
-      right: `${right.length} entries`,
-    };
+    return { path: formatDocumentPath(at), left: shownList(left), right: shownList(right) };
   }
   if (isRecord(left) && isRecord(right)) {
     // The discriminators first: two features of different types differ in `type`, not in
@@ -263,6 +259,12 @@ function firstDifference(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A list in full when it is short, else its length: a whole feature spec is too long to read. */
+function shownList(list: readonly unknown[]): string {
+  const json = JSON.stringify(list);
+  return json.length <= 120 ? json : `${list.length} entries`;
 }
 
 function shown(value: unknown): string {

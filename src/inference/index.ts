@@ -4,6 +4,7 @@ export {
   type ModelOutputSpec,
   loadModelManifest,
   MANIFEST_FILE,
+  manifestReferenceMarkdown,
   manifestText,
   modelManifestSchema,
   parseModelManifest,
@@ -20,3 +21,5 @@ export {
   type ModelSessionOptions,
 } from './model-session.js';
 export { createWorkerSessionPool, type WorkerSessionPoolOptions } from './worker-session-pool.js';
+export { registerModel, type ModelRegistration } from './model-registration.js';
+export { readModelSignature, type ModelSignature } from './model-signature.js';

@@ -10,6 +10,7 @@ import {
 } from '../features/feature-spec.js';
 import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
 import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { schemaReferenceMarkdown } from '../schema/schema-reference.js';
 import { isLegacyManifest, migrateLegacyManifest } from './legacy-manifest.js';
 
 /**
@@ -272,4 +273,11 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The table of every manifest field in docs/model-manifest.md, from the schema. */
+export function manifestReferenceMarkdown(): string {
+  return schemaReferenceMarkdown(
+    z.toJSONSchema(modelManifestSchema, { io: 'input', unrepresentable: 'any' }),
+  );
 }

@@ -59,7 +59,7 @@ let pythonReady: Promise<string> | undefined;
  * The bench's virtual environment (bench/python/requirements.txt pins confluent-kafka), shared
  * rather than a second one: installed from PyPI once, by scripts/bootstrap.sh on a fresh machine.
  */
-function counterPython(): Promise<string> {
+export function harnessPython(): Promise<string> {
   pythonReady ??= ensurePythonEnvironment({
     requirementsFile: join(repoRoot, 'bench', 'python', 'requirements.txt'),
     cacheDir: join(resolveCacheRootDir(process.env, homedir()), 'bench'),
@@ -71,7 +71,7 @@ function counterPython(): Promise<string> {
 /** Counts the records of `topics` as they are when the count starts. */
 export async function countRecords(options: CountRecordsOptions): Promise<IndependentCount> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const python = await counterPython();
+  const python = await harnessPython();
   const args = [
     counterScript,
     '--bootstrap-servers',

@@ -223,7 +223,7 @@ describe('scoring pipeline', () => {
     }
   });
 
-  it('refuses to start when the topology builds a different width than the model takes', async () => {
+  it('refuses to start when the topology lacks one of the model’s features, naming where they part', async () => {
     const topics = await createScoringTopics(brokers, 'width', 1);
     const topology = await loadFraudTopology(
       brokers,
@@ -233,7 +233,7 @@ describe('scoring pipeline', () => {
     const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
     running.push(service);
     await expect(service.start()).rejects.toThrow(
-      /^test\/fixtures\/topologies\/fraud-missing-feature\.yaml builds 14 feature columns, but model fraud@1 input "features" takes 15 \(.*models\/fraud\/1\/model\.json\)$/,
+      /^test\/fixtures\/topologies\/fraud-missing-feature\.yaml features\[2\]\.name is "txn_count_1h", but model fraud@1 was trained with features\[2\]\.name "card_present" \(.*models\/fraud\/1\/model\.json\)/,
     );
   });
 });

@@ -3,7 +3,6 @@
  * (`npm run build` first; `npm test` does), against the harness broker. What they wrote is read
  * back by the independent counter (Python confluent-kafka) and by a plain kafkajs consumer.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/devstack/index.js';
+import { runCli } from '../harness/cli-run.js';
 import { countRecords } from '../harness/independent-count.js';
 import {
   consumeRecords,
@@ -25,39 +25,6 @@ import {
 
 const brokers = inject('kafkaBrokers');
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliPath = join(repoRoot, 'bin', 'streamscore.js');
-
-interface CliRun {
-  readonly exitCode: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly elapsedMs: number;
-}
-
-function runCli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; stdin?: string } = {},
-): Promise<CliRun> {
-  const startedAt = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, KAFKA_BROKERS: brokers, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdin.end(options.stdin ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr, elapsedMs: Date.now() - startedAt });
-    });
-  });
-}
 
 function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');

@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StreamscoreError } from '../../../src/errors.js';
 import { featureColumnNames } from '../../../src/features/index.js';
+import { replaceGeneratedSection } from '../../../src/schema/schema-reference.js';
 import {
   type ModelManifest,
   loadModelManifest,
+  manifestReferenceMarkdown,
   parseModelManifest,
   verifyModelChecksum,
 } from '../../../src/inference/index.js';
@@ -180,5 +182,15 @@ describe('verifyModelChecksum', () => {
     await rm(join(directory, 'model.onnx'));
     const error = await caught(() => verifyModelChecksum(loadModelManifest(directory)));
     expect(error.message).toContain('cannot read model file');
+  });
+});
+
+describe('docs/model-manifest.md', () => {
+  it('holds the field reference rendered from the schema (regenerate: npm run schema)', async () => {
+    const doc = await readFile('docs/model-manifest.md', 'utf8');
+    expect(doc).toBe(
+      replaceGeneratedSection(doc, 'manifest-reference', manifestReferenceMarkdown()),
+    );
+    expect(doc).toContain('| `features[].transforms[].op`');
   });
 });
