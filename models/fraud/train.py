@@ -89,105 +89,96 @@ def feature_spec(train_events: list[dict]) -> list[dict]:
         {
             "name": "amount_log",
             "path": "amount",
-            "kind": "number",
-            "default": None,
+            "type": "number",
             "transforms": [{"op": "log1p"}, standardize_of("amount", None)],
-            "columns": ["amount_log"],
         },
         {
             "name": "hour_of_day",
             "path": "timestamp",
-            "kind": "timestamp",
-            "default": None,
-            "transforms": [{"op": "hour_of_day", "timezone": "UTC"}],
-            "columns": ["hour_of_day"],
-        },
-        {
-            "name": "card_present",
-            "path": "card_present",
-            "kind": "boolean",
-            "default": None,
+            "type": "timestamp",
+            "derive": "hourOfDay",
             "transforms": [],
-            "columns": ["card_present"],
         },
+        {"name": "card_present", "path": "card_present", "type": "boolean"},
         {
             "name": "txn_count_1h",
             "path": "velocity.txn_count_1h",
-            "kind": "number",
-            "default": 0,
+            "type": "number",
             "transforms": [{"op": "clip", "min": TXN_COUNT_CLIP[0], "max": TXN_COUNT_CLIP[1]}],
-            "columns": ["txn_count_1h"],
+            "default": 0,
         },
         {
             "name": "amount_sum_24h_log",
             "path": "velocity.amount_sum_24h",
-            "kind": "number",
-            "default": 0,
+            "type": "number",
             "transforms": [{"op": "log1p"}, standardize_of("velocity.amount_sum_24h", 0)],
-            "columns": ["amount_sum_24h_log"],
+            "default": 0,
         },
         {
             "name": "channel",
             "path": "channel",
-            "kind": "categorical",
-            "default": None,
-            "transforms": [{"op": "one_hot", "vocabulary": CHANNELS, "unknown": "zeros"}],
-            "columns": [f"channel={value}" for value in CHANNELS],
+            "type": "category",
+            "vocabulary": CHANNELS,
+            "encoding": "one-hot",
+            "unknown": "ignore",
         },
         {
             "name": "merchant_category",
             "path": "merchant.category",
-            "kind": "categorical",
-            "default": None,
-            "transforms": [{"op": "index", "vocabulary": MERCHANT_CATEGORIES, "unknown": -1}],
-            "columns": ["merchant_category"],
+            "type": "category",
+            "vocabulary": MERCHANT_CATEGORIES,
+            "encoding": "index",
+            "unknown": "ignore",
         },
         {
             "name": "merchant_country",
             "path": "merchant.country",
-            "kind": "categorical",
-            "default": None,
-            "transforms": [{"op": "one_hot", "vocabulary": COUNTRY_COLUMNS, "unknown": "zeros"}],
-            "columns": [f"merchant_country={value}" for value in COUNTRY_COLUMNS],
+            "type": "category",
+            "vocabulary": COUNTRY_COLUMNS,
+            "encoding": "one-hot",
+            "unknown": "ignore",
         },
     ]
 
 
-def apply_transform(value, transform: dict):
-    """One step of a feature's transform chain; scalars in float64, one-hot as a list."""
+def apply_transform(value: float, transform: dict) -> float:
+    """One numeric transform, in float64."""
     op = transform["op"]
     if op == "log1p":
         return math.log1p(value)
     if op == "clip":
-        return min(max(value, transform["min"]), transform["max"])
+        return min(max(value, transform.get("min", -math.inf)), transform.get("max", math.inf))
     if op == "standardize":
         return (value - transform["mean"]) / transform["std"]
-    if op == "hour_of_day":
-        assert transform["timezone"] == "UTC"
-        return datetime.fromisoformat(value).astimezone(timezone.utc).hour
-    if op == "one_hot":
-        return [1.0 if value == item else 0.0 for item in transform["vocabulary"]]
-    if op == "index":
-        vocabulary = transform["vocabulary"]
-        return vocabulary.index(value) if value in vocabulary else transform["unknown"]
     raise ValueError(f"unknown transform {op}")
 
 
 def feature_row(event: dict, spec: list[dict]) -> list[float]:
+    """The columns of the feature spec (the topology vocabulary, README's topology reference)."""
     row: list[float] = []
     for feature in spec:
         value = lookup(event, feature["path"])
         if value is MISSING:
-            if feature["default"] is None:
+            if "default" not in feature:
                 raise ValueError(f"event {event.get('transaction_id')} lacks {feature['path']}")
             value = feature["default"]
-        if feature["kind"] == "boolean":
-            value = 1.0 if value else 0.0
-        elif feature["kind"] == "number":
+        kind = feature["type"]
+        if kind == "boolean":
+            row.append(1.0 if value else 0.0)
+        elif kind == "category":
+            vocabulary = feature["vocabulary"]
+            if feature["encoding"] == "index":
+                row.append(float(vocabulary.index(value)) if value in vocabulary else -1.0)
+            else:
+                row.extend(1.0 if value == item else 0.0 for item in vocabulary)
+        else:
+            if kind == "timestamp":
+                assert feature["derive"] == "hourOfDay"
+                value = datetime.fromisoformat(value).astimezone(timezone.utc).hour
             value = float(value)
-        for transform in feature["transforms"]:
-            value = apply_transform(value, transform)
-        row.extend(value if isinstance(value, list) else [float(value)])
+            for transform in feature["transforms"]:
+                value = apply_transform(value, transform)
+            row.append(value)
     return row
 
 
@@ -315,15 +306,6 @@ def main() -> None:
         "outputs": outputs,
         "score": {"output": "probabilities", "column": 1, "meaning": "probability that the transaction is fraud"},
         "features": spec,
-        "featureEncoding": (
-            "Columns in the order listed. For each feature: read `path` (dot-separated) from the "
-            "event; if it is absent or null use `default` (null = required); booleans become 1/0, "
-            "numbers stay numbers; apply `transforms` in order in float64; cast the result to "
-            "float32. log1p = ln(1 + x); clip = min(max(x, min), max); standardize = (x - mean) / "
-            "std; hour_of_day = the UTC hour (0-23) of the ISO timestamp; one_hot = 1 in the "
-            "column of the vocabulary entry equal to the value, unknown values give all zeros; "
-            "index = position of the value in the vocabulary, unknown values give `unknown`."
-        ),
         "training": {
             "generator": "streamscore synthetic card transactions (src/synthetic), default options "
             "(10000 cards, fraudRate 0.015, start 2026-03-02T00:00:00Z, 4 transactions per card per day), no drift",

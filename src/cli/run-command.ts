@@ -1,5 +1,8 @@
 import { Option, type Command } from 'commander';
 import { createScoringService, type ServicePart } from '../engine/index.js';
+import { connectTopicAdmin } from '../io/index.js';
+import type { Logger } from '../observability/index.js';
+import type { Topology } from '../topology/index.js';
 import { StreamscoreError } from '../errors.js';
 import { createLogger } from '../observability/index.js';
 import { loadTopology } from '../topology/index.js';
@@ -47,6 +50,7 @@ export function registerRunCommand(program: Command): void {
       const logger = createLogger({ level: topology.observability.logLevel }).child({
         topology: topology.name,
       });
+      await checkCluster(topology, options.only, logger);
       const shutdown = createGracefulShutdown({
         stop: (deadlineMs) => service.stop(deadlineMs),
         deadlineMs: options.stopTimeoutMs,
@@ -73,4 +77,31 @@ export function registerRunCommand(program: Command): void {
         throw error;
       }
     });
+}
+
+/**
+ * Before anything starts: a broker answers within `kafka.connectTimeoutMs` and the topics this
+ * process reads and writes exist, each failure one BROKER_UNREACHABLE or TOPIC_MISSING that
+ * says how to fix it (the clients would otherwise retry, then end in their own stack traces).
+ */
+async function checkCluster(
+  topology: Topology,
+  only: ServicePart | undefined,
+  logger: Logger,
+): Promise<void> {
+  const admin = await connectTopicAdmin({
+    connection: topology.kafka,
+    logger,
+    connectTimeoutMs: topology.kafka.connectTimeoutMs,
+    configuredBy: `kafka.brokers in ${topology.sourceFile}`,
+  });
+  try {
+    const scoring = [topology.input.topic, topology.output.topic, topology.deadLetter.topic];
+    await admin.requireTopics(
+      only === 'drift' ? [topology.output.topic] : scoring,
+      topology.sourceFile,
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }

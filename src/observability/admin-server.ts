@@ -1,3 +1,4 @@
+import { StreamscoreError } from '../errors.js';
 import {
   createServer,
   type IncomingMessage,
@@ -123,7 +124,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       listening.maxConnections = ADMIN_SERVER_LIMITS.maxConnections;
       server = listening;
       await new Promise<void>((resolve, reject) => {
-        listening.once('error', reject);
+        listening.once('error', (error: NodeJS.ErrnoException) =>
+          reject(listenError(error, options.host, options.port)),
+        );
         listening.listen(options.port, options.host, () => {
           listening.off('error', reject);
           // Once listening, a server error must not go unhandled and take scoring down with it.
@@ -265,4 +268,21 @@ async function serveDrift(
       'content-security-policy': DRIFT_PAGE_POLICY,
     },
   };
+}
+
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is taken by another process',
+  EACCES: 'the port is privileged (below 1024) or not allowed',
+  EADDRNOTAVAIL: 'the host is not an address of this machine',
+};
+
+/** PORT_UNAVAILABLE for the reasons a listen fails that the operator fixes; others as they are. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const reason = error.code === undefined ? undefined : LISTEN_FAILURES[error.code];
+  if (reason === undefined) return error;
+  return new StreamscoreError(
+    'PORT_UNAVAILABLE',
+    `the admin server cannot listen on ${host}:${port} (${error.code}: ${reason}): choose another with observability.httpPort or --http-port (0 picks a free one), or stop what holds it`,
+    { cause: error, context: { host, port } },
+  );
 }
