@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { StreamscoreError } from '../errors.js';
@@ -10,10 +11,13 @@ import {
   modelVersions,
   registerModel,
   verifyModelChecksum,
+  type LoadedModelManifest,
   type ResolvedModel,
 } from '../inference/index.js';
 import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
 import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { loadTopology } from '../topology/index.js';
+import { writeReferenceProfile } from './profile-command.js';
 
 const DEFAULT_REGISTRY = 'models';
 
@@ -27,6 +31,7 @@ interface AddOptions extends RegistryOption {
   description?: string;
   scoreOutput?: string;
   scoreColumn?: number;
+  referenceData?: string;
 }
 
 /** `streamscore model`: register, list, verify and migrate models in a registry directory. */
@@ -60,13 +65,19 @@ export function registerModelCommand(program: Command): void {
     )
     .option('--score-column <k>', 'its column (default: 1 of two, 0 of one)', parseColumn)
     .option('--description <text>', 'what the model does')
+    .option(
+      '--reference-data <events.jsonl>',
+      'held-out events to build the drift reference profile from (reference.json beside the model); --features must then be the topology that scores the model',
+    )
     .option(...registryOption)
     .action(async (file: string, options: AddOptions) => {
+      const spec = await readFeatureSpec(options.features);
+      if (options.referenceData !== undefined) requireScoringTopology(spec, options);
       const added = await registerModel({
         registryDir: options.registry,
         name: options.name,
         modelFile: file,
-        features: await readFeatureSpec(options.features),
+        features: spec.features,
         ...(options.version === undefined ? {} : { version: options.version }),
         ...(options.description === undefined ? {} : { description: options.description }),
         ...(options.scoreOutput === undefined ? {} : { scoreOutput: options.scoreOutput }),
@@ -77,6 +88,15 @@ export function registerModelCommand(program: Command): void {
         `added ${manifest.name}@${manifest.version}: ${added.manifestPath} (sha256 ${manifest.sha256})`,
       );
       console.log(`  ${describeSignature(added)}`);
+      if (options.referenceData !== undefined) {
+        await writeAddedModelProfile(added, options.referenceData, options).catch((error) => {
+          throw new StreamscoreError(
+            error instanceof StreamscoreError ? error.code : 'INTERNAL',
+            `${manifest.name}@${manifest.version} is registered, but its reference profile was not written: ${(error as Error).message}; fix it and run \`streamscore profile --topology ${options.features} --data ${options.referenceData}\``,
+            { cause: error, context: { model: `${manifest.name}@${manifest.version}` } },
+          );
+        });
+      }
     });
 
   model
@@ -141,7 +161,7 @@ export function registerModelCommand(program: Command): void {
  * The feature spec in a file: a topology's `features:`, a `{ features: [...] }` document or a
  * bare list, checked against the feature schema and its rules.
  */
-async function readFeatureSpec(file: string): Promise<readonly FeatureSpec[]> {
+async function readFeatureSpec(file: string): Promise<FeatureSpecFile> {
   let document: unknown;
   try {
     document = parseYaml(await readFile(file, 'utf8'));
@@ -178,7 +198,54 @@ async function readFeatureSpec(file: string): Promise<readonly FeatureSpec[]> {
       { context: { file } },
     );
   }
-  return parsed.data;
+  const modelName = Array.isArray(document)
+    ? undefined
+    : (document as { model?: { name?: unknown } }).model?.name;
+  return {
+    features: parsed.data,
+    ...(typeof modelName === 'string' ? { topologyModel: modelName } : {}),
+  };
+}
+
+/** What `--features` held: the feature spec and, for a topology, the model it scores. */
+interface FeatureSpecFile {
+  readonly features: readonly FeatureSpec[];
+  readonly topologyModel?: string;
+}
+
+/**
+ * A reference profile scores held-out events as the topology will: its features, and its
+ * `model.outputs` to find the score. So `--features` must be the topology of this model.
+ */
+function requireScoringTopology(spec: FeatureSpecFile, options: AddOptions): void {
+  if (spec.topologyModel === options.name) return;
+  throw new StreamscoreError(
+    'USAGE',
+    spec.topologyModel === undefined
+      ? `--reference-data needs --features to be the topology that scores ${options.name}, and ${options.features} is a features file: give the topology, or run \`streamscore profile\` once it exists`
+      : `--reference-data needs --features to be the topology that scores ${options.name}, and ${options.features} scores ${spec.topologyModel}`,
+    { context: { file: options.features } },
+  );
+}
+
+/** The reference profile of the version just added, through its topology pinned to it. */
+async function writeAddedModelProfile(
+  added: LoadedModelManifest,
+  dataFile: string,
+  options: AddOptions,
+): Promise<void> {
+  const topology = await loadTopology(options.features);
+  await writeReferenceProfile(
+    {
+      ...topology,
+      model: {
+        ...topology.model,
+        version: added.manifest.version,
+        registryDir: resolve(options.registry),
+      },
+    },
+    dataFile,
+  );
 }
 
 function describeSignature(model: Pick<ResolvedModel, 'manifest'>): string {

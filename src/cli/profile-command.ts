@@ -52,23 +52,39 @@ export function registerProfileCommand(program: Command): void {
     )
     .action(async (options: ProfileOptions) => {
       const topology = await loadTopology(options.topology);
-      const scoring = await openModelScorer(topology);
-      let profile: ReferenceProfile;
-      try {
-        profile = await profileJsonlFile(topology, scoring, options.data, options.windowEvents);
-      } finally {
-        await scoring.release();
-      }
-      if (profile.data.events === 0) {
-        throw new StreamscoreError('DATA_INVALID', `${options.data} holds no events to profile`, {
-          context: { file: options.data },
-        });
-      }
-      const out = options.out ?? join(scoring.modelDir, 'reference.json');
-      await mkdir(dirname(out), { recursive: true });
-      await writeFile(out, formatReferenceProfile(profile));
-      printProfileSummary(profile, out);
+      await writeReferenceProfile(topology, options.data, {
+        ...(options.out === undefined ? {} : { out: options.out }),
+        windowEvents: options.windowEvents,
+      });
     });
+}
+
+/**
+ * Profiles a JSONL file of held-out events through the topology's features and model, writes
+ * the profile (by default `reference.json` beside the model) and prints its summary.
+ */
+export async function writeReferenceProfile(
+  topology: Topology,
+  dataFile: string,
+  options: { readonly out?: string; readonly windowEvents?: number } = {},
+): Promise<string> {
+  const scoring = await openModelScorer(topology);
+  let profile: ReferenceProfile;
+  try {
+    profile = await profileJsonlFile(topology, scoring, dataFile, options.windowEvents);
+  } finally {
+    await scoring.release();
+  }
+  if (profile.data.events === 0) {
+    throw new StreamscoreError('DATA_INVALID', `${dataFile} holds no events to profile`, {
+      context: { file: dataFile },
+    });
+  }
+  const out = options.out ?? join(scoring.modelDir, 'reference.json');
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, formatReferenceProfile(profile));
+  printProfileSummary(profile, out);
+  return out;
 }
 
 /** The model, opened for offline scoring, with what a profile records about it. */

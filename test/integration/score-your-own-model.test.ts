@@ -6,7 +6,7 @@
  * direct onnxruntime run on feature rows computed here by hand.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,10 +91,21 @@ function rowOf(event: Event): number[] {
 }
 
 describe('score your own model (README walkthrough, built CLI)', () => {
+  const input = uniqueName('my-events');
+  const events = Array.from({ length: EVENTS }, (_, index) => eventAt(index));
   let dir: string;
+  let modelFile: string;
+  const cli = (args: string[]) => runCli(args, { cwd: dir });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'streamscore-walkthrough-'));
+    modelFile = join(dir, 'my-model.onnx');
+    await promisify(execFile)(await harnessPython(), [makeModel, modelFile]);
+    await writeFile(join(dir, 'my-topology.yaml'), topologyYaml(input));
+    await writeFile(
+      join(dir, 'events.jsonl'),
+      events.map((event) => JSON.stringify(event)).join('\n') + '\n',
+    );
   });
 
   afterAll(async () => {
@@ -102,17 +113,6 @@ describe('score your own model (README walkthrough, built CLI)', () => {
   });
 
   it('adds the model, creates the topics, produces, runs, and scores as onnxruntime does', async () => {
-    const input = uniqueName('my-events');
-    const modelFile = join(dir, 'my-model.onnx');
-    await promisify(execFile)(await harnessPython(), [makeModel, modelFile]);
-    await writeFile(join(dir, 'my-topology.yaml'), topologyYaml(input));
-    const events = Array.from({ length: EVENTS }, (_, index) => eventAt(index));
-    await writeFile(
-      join(dir, 'events.jsonl'),
-      events.map((event) => JSON.stringify(event)).join('\n') + '\n',
-    );
-    const cli = (args: string[]) => runCli(args, { cwd: dir });
-
     const added = await cli([
       'model',
       'add',
@@ -204,5 +204,57 @@ describe('score your own model (README walkthrough, built CLI)', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('model add --reference-data writes the drift reference profile of the version it adds', async () => {
+    const registry = 'profiled-models';
+    const addArgs = ['model', 'add', 'my-model.onnx', '--name', 'my-model', '--registry', registry];
+    const added = await cli([
+      ...addArgs,
+      '--features',
+      'my-topology.yaml',
+      '--reference-data',
+      'events.jsonl',
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.exitCode).toBe(0);
+    const reference = join(dir, registry, 'my-model', '1', 'reference.json');
+    expect(added.stdout).toContain(`profiled ${EVENTS} events of`);
+    expect(added.stdout).toContain(`wrote ${reference}: 4 subjects`);
+    const profile = JSON.parse(await readFile(reference, 'utf8')) as {
+      model: { name: string; version: number };
+      data: { events: number };
+      subjects: { name: string }[];
+    };
+    expect(profile.model).toMatchObject({ name: 'my-model', version: 1 });
+    expect(profile.data.events).toBe(EVENTS);
+    expect(profile.subjects.map(({ name }) => name)).toEqual([
+      'amount_log',
+      'new_customer',
+      'channel',
+      '__score__',
+    ]);
+
+    // A bare features file says nothing of the outputs a profile scores: refused before adding.
+    await writeFile(
+      join(dir, 'features.yaml'),
+      (await readFile(join(dir, 'my-topology.yaml'), 'utf8'))
+        .replace(/^[\s\S]*?features:/m, 'features:')
+        .replace(/\nmodel:[\s\S]*$/, '\n'),
+    );
+    const refused = await cli([
+      ...addArgs,
+      '--features',
+      'features.yaml',
+      '--reference-data',
+      'events.jsonl',
+    ]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(
+      'streamscore: USAGE: --reference-data needs --features to be the topology that scores my-model, and features.yaml is a features file: give the topology, or run `streamscore profile` once it exists\n',
+    );
+    expect((await cli(['model', 'list', '--registry', registry])).stdout).not.toContain(
+      'my-model@2',
+    );
   });
 });
