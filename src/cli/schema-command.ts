@@ -6,37 +6,49 @@ import {
   topologyReferenceMarkdown,
 } from '../topology/index.js';
 import { manifestReferenceMarkdown } from '../inference/index.js';
+import { errorCatalogueMarkdown, ERRORS_SOURCE_FILE } from '../schema/error-catalogue.js';
 import { replaceGeneratedSection } from '../schema/schema-reference.js';
 
 const SCHEMA_FILE = 'schemas/topology.schema.json';
-const README_FILE = 'README.md';
+const TOPOLOGY_DOC_FILE = 'docs/topology.md';
 const MANIFEST_DOC_FILE = 'docs/model-manifest.md';
+const ERRORS_DOC_FILE = 'docs/errors.md';
 
 export function registerSchemaCommand(program: Command): void {
   program
     .command('schema')
-    .description('Print the topology JSON Schema, or the README topology reference')
+    .description(
+      `Print the topology JSON Schema, or the topology reference of ${TOPOLOGY_DOC_FILE}`,
+    )
     .option('--markdown', 'print the topology reference table instead')
     .option(
       '--write',
-      `regenerate ${SCHEMA_FILE}, the reference in ${README_FILE} and ${MANIFEST_DOC_FILE} (repo root)`,
+      `regenerate ${SCHEMA_FILE} and the generated sections of ${TOPOLOGY_DOC_FILE}, ${MANIFEST_DOC_FILE} and ${ERRORS_DOC_FILE} (repo root)`,
     )
     .action(async (options: { markdown?: boolean; write?: boolean }) => {
       const json = `${JSON.stringify(topologyJsonSchema(), null, 2)}\n`;
       if (options.write) {
         await writeFile(SCHEMA_FILE, json);
-        const readme = await readFile(README_FILE, 'utf8');
-        await writeFile(README_FILE, replaceTopologyReference(readme, topologyReferenceMarkdown()));
-        const manifestDoc = await readFile(MANIFEST_DOC_FILE, 'utf8');
-        await writeFile(
-          MANIFEST_DOC_FILE,
-          replaceGeneratedSection(manifestDoc, 'manifest-reference', manifestReferenceMarkdown()),
+        await rewrite(TOPOLOGY_DOC_FILE, (doc) =>
+          replaceTopologyReference(doc, topologyReferenceMarkdown()),
+        );
+        await rewrite(MANIFEST_DOC_FILE, (doc) =>
+          replaceGeneratedSection(doc, 'manifest-reference', manifestReferenceMarkdown()),
+        );
+        const errorsSource = await readFile(ERRORS_SOURCE_FILE, 'utf8');
+        await rewrite(ERRORS_DOC_FILE, (doc) =>
+          replaceGeneratedSection(doc, 'error-catalogue', errorCatalogueMarkdown(errorsSource)),
         );
         console.log(
-          `wrote ${SCHEMA_FILE}, the topology reference in ${README_FILE} and the manifest reference in ${MANIFEST_DOC_FILE}`,
+          `wrote ${SCHEMA_FILE}, the topology reference in ${TOPOLOGY_DOC_FILE}, the manifest reference in ${MANIFEST_DOC_FILE} and the error catalogue in ${ERRORS_DOC_FILE}`,
         );
       } else {
         process.stdout.write(options.markdown ? topologyReferenceMarkdown() : json);
       }
     });
+}
+
+/** Rewrites `file` (relative to the repository root) through `update`. */
+async function rewrite(file: string, update: (document: string) => string): Promise<void> {
+  await writeFile(file, update(await readFile(file, 'utf8')));
 }

@@ -208,9 +208,9 @@ describe('schemas/topology.schema.json', () => {
   });
 });
 
-describe('README topology reference', () => {
+describe('docs/topology.md topology reference', () => {
   it('is the reference rendered from the schema (regenerate: npm run schema)', async () => {
-    const readme = await readFile('README.md', 'utf8');
-    expect(readme).toBe(replaceTopologyReference(readme, topologyReferenceMarkdown()));
+    const doc = await readFile('docs/topology.md', 'utf8');
+    expect(doc).toBe(replaceTopologyReference(doc, topologyReferenceMarkdown()));
   });
 });
