@@ -154,7 +154,7 @@ def apply_transform(value: float, transform: dict) -> float:
 
 
 def feature_row(event: dict, spec: list[dict]) -> list[float]:
-    """The columns of the feature spec (the topology vocabulary, README's topology reference)."""
+    """The columns of the feature spec (the topology vocabulary, docs/topology.md's reference)."""
     row: list[float] = []
     for feature in spec:
         value = lookup(event, feature["path"])

@@ -1,6 +1,6 @@
 /**
  * Reference tables rendered from JSON Schemas, so that docs cannot drift from what the
- * validators accept: the README's topology reference and docs/model-manifest.md.
+ * validators accept: docs/topology.md's topology reference and docs/model-manifest.md.
  */
 
 interface JsonSchema {

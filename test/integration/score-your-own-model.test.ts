@@ -1,5 +1,5 @@
 /**
- * The README's "Score your own model" walkthrough, command for command, through the built CLI
+ * The walkthrough of docs/score-your-own-model.md, command for command, through the built CLI
  * on the harness broker: a model streamscore has never seen (built here by
  * test/fixtures/walkthrough/make_tiny_model.py), `model add`, `topics create`, `produce`,
  * `run`, and the output read back by the independent counter. Every score is checked against a
@@ -90,7 +90,7 @@ function rowOf(event: Event): number[] {
   ];
 }
 
-describe('score your own model (README walkthrough, built CLI)', () => {
+describe('score your own model (docs walkthrough, built CLI)', () => {
   const input = uniqueName('my-events');
   const events = Array.from({ length: EVENTS }, (_, index) => eventAt(index));
   let dir: string;

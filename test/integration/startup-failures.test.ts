@@ -1,7 +1,7 @@
 /**
  * `streamscore run` refusing to start, through the built CLI: each failure ends in exactly one
  * `streamscore: <CODE>: <message with the fix>` line on stderr, no stack trace, and the exit
- * code README's table documents (2: fix what was given; 1: fix the environment).
+ * code docs/errors.md documents (2: fix what was given; 1: fix the environment).
  */
 import { createServer, type Server } from 'node:net';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

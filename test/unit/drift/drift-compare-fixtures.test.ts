@@ -168,7 +168,7 @@ describe('reference profile of reference.jsonl', () => {
     });
   });
 
-  it('binned the edge cases as DRIFT.md says', () => {
+  it('binned the edge cases as docs/drift.md "Binning" says', () => {
     const kinds = Object.fromEntries(
       profile.subjects.map((subject) => [subject.name, subject.binning.kind]),
     );
@@ -282,7 +282,7 @@ describe.each(CASE_NAMES)('drift compare: case %s', (caseName) => {
       }
       expectRelative(ours?.ksD, theirs.ksD, STATISTIC_TOLERANCE, label('ks'));
       if (theirs.ksRawD !== null) {
-        // DRIFT.md: the binned D is a lower bound of the raw-sample D of ks_2samp.
+        // docs/drift.md "Statistics": the binned D is a lower bound of the raw-sample D of ks_2samp.
         // Equal when the largest gap sits on a bin boundary: then only rounding separates them.
         expect(ours?.ksD, label('ks ≤ raw')).toBeLessThanOrEqual(
           theirs.ksRawD * (1 + STATISTIC_TOLERANCE),
@@ -315,7 +315,7 @@ describe.each(CASE_NAMES)('drift compare: case %s', (caseName) => {
   });
 });
 
-describe('the fixture cases cover the edge cases of DRIFT.md', () => {
+describe('the fixture cases cover the edge cases of docs/drift.md', () => {
   it('has them all', () => {
     expect(CASE_NAMES).toEqual(
       expect.arrayContaining(['above-max', 'data-quality', 'empty-window', 'no-drift', 'shifted']),

@@ -20,7 +20,7 @@ interface GoldenCase {
 }
 
 /**
- * A plain reading of the manifest's feature spec (the topology vocabulary, README's topology
+ * A plain reading of the manifest's feature spec (the topology vocabulary, docs/topology.md's
  * reference), here only to prove that the manifest alone is enough to rebuild the vectors the
  * model was trained on; the engine's own feature pipeline is tested on its own.
  */
