@@ -92,7 +92,7 @@ export function renderBenchReport(bench: BenchResults): string {
   const limits = missedTargetReferences(results, rows, outcomes);
   if (limits.length > 0) {
     lines.push(
-      'What the same run measured beside the missed targets (profiles and discussion: the README, "Benchmarks and performance"):',
+      'What the same run measured beside the missed targets (profiles and discussion: docs/benchmarks.md, "What limits each target"):',
       '',
       ...limits.map((line) => `- ${line}`),
       '',

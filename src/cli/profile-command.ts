@@ -29,7 +29,7 @@ interface ProfileOptions {
 
 /**
  * `streamscore profile`: the model's drift reference profile from held-out data, read through
- * the topology's feature spec and scored by the model (DRIFT.md "Reference profile").
+ * the topology's feature spec and scored by the model (docs/drift.md "Reference profile").
  */
 export function registerProfileCommand(program: Command): void {
   program

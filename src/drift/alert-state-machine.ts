@@ -1,5 +1,5 @@
 /**
- * The alert state machine of DRIFT.md "Alerts". One alert per (model, version, reference,
+ * The alert state machine of docs/alerts.md "Alert states". One alert per (model, version, reference,
  * scope, subject, check): `scope` is the evaluation (fast: the short sliding window; slow: the
  * long one), `subject` a feature, `__score__`, `__label__` or `__dataset__`, and `check` what is
  * measured — distribution drift, or one data-quality kind (their own alert class, which never

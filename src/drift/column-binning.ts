@@ -1,5 +1,5 @@
 /**
- * Chooses and builds the binning of one subject from its reference values (DRIFT.md
+ * Chooses and builds the binning of one subject from its reference values (docs/drift.md
  * "Reference profile"): category text is always categorical; numbers are categorical when the
  * reference holds at most `categoricalMaxDistinct` distinct finite values (a count, a flag, a
  * constant), numeric quantile bins otherwise.

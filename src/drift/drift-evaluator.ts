@@ -1,5 +1,5 @@
 /**
- * Sliding evaluations (DRIFT.md "Decision rule"): on each round of the schedule, for each
+ * Sliding evaluations (docs/drift.md "Evaluation"): on each round of the schedule, for each
  * evaluation due (fast: 1 h every 5 min; slow: 24 h every hour, by default), merge the window's
  * histograms, build the report and verdicts with the offline code, and feed the alert state
  * machine. Then, once per round and model: group the news into notifications (at most one per

@@ -1,5 +1,5 @@
 /**
- * The decision rule's knobs (DRIFT.md "Decision rule"), with the specification's defaults.
+ * The decision rule's knobs (docs/drift.md "Decision rule"), with the specification's defaults.
  * A breach needs three things at once — enough events, a large enough effect, and a χ²
  * p-value that survives Benjamini–Hochberg — because effect sizes alone fire on noise in
  * small windows and p-values alone fire on trivia in large ones.

@@ -1,5 +1,5 @@
 /**
- * The decision rule of DRIFT.md applied to one evaluation: per subject a drift level, per
+ * The decision rule of docs/drift.md applied to one evaluation: per subject a drift level, per
  * subject its data-quality findings (their own alert class: they never mean "retrain"), and a
  * dataset-level verdict over the model's input features.
  *

@@ -1,5 +1,5 @@
 /**
- * How large each statistic gets when nothing has drifted (DRIFT.md "calibration"): bin the
+ * How large each statistic gets when nothing has drifted (docs/drift.md "Calibration"): bin the
  * first 70% of the reference as if it were the whole reference, replay the remaining 30% as
  * consecutive windows of the production window size, and record the 99th percentile (numpy
  * 'linear') of every statistic over those windows. A threshold below that percentile would

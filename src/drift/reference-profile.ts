@@ -1,6 +1,6 @@
 /**
  * The reference profile: the immutable, versioned description of what "no drift" looks like
- * for one model version (DRIFT.md "Reference profile"). It is built offline from held-out data
+ * for one model version (docs/drift.md "Reference profile"). It is built offline from held-out data
  * read through the topology's feature spec and scored by the model itself, and it holds per
  * subject the frozen binning and the reference counts (the same `FeatureHistogram` the live
  * side keeps), plus the calibration percentiles.

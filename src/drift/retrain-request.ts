@@ -1,5 +1,5 @@
 /**
- * Retraining requests (DRIFT.md "Retraining requests"): a separate event, emitted when score
+ * Retraining requests (docs/alerts.md "Retraining requests"): a separate event, emitted when score
  * drift or dataset-level drift has stayed FIRING at `critical` for `sustainMs`. Data-quality
  * alerts never ask for one: broken input is fixed upstream, not learned.
  *

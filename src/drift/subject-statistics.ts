@@ -1,5 +1,5 @@
 /**
- * Every statistic of DRIFT.md for one subject, from its reference and current histograms over
+ * Every statistic of docs/drift.md "Statistics" for one subject, from its reference and current histograms over
  * the same binning. Numeric subjects: PSI, JS and χ² on the decile bins; KS D and
  * Wasserstein-1 on the fine (percentile) bins. Categorical subjects: PSI, JS and χ² on
  * vocabulary + OTHER + UNSEEN. A statistic that cannot be computed (an empty side, a

@@ -62,7 +62,7 @@ export interface DriftService {
 
 /**
  * Windows are kept this long after their last update: the longest evaluation window of
- * DRIFT.md (24 h) plus room for late events.
+ * docs/drift.md "Evaluation" (24 h) plus room for late events.
  */
 const DRIFT_WINDOW_RETENTION_SECONDS = 26 * 3600;
 

@@ -1,6 +1,6 @@
 /**
  * Header names streamscore writes. Downstream consumers and DLQ tooling depend on them: they are
- * part of the public contract (README, "Dead-letter topic").
+ * part of the public contract (docs/scoring.md, "Dead-letter topic").
  */
 export const HEADERS = {
   sourceTopic: 'streamscore.source.topic',

@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * The drift evaluation's Prometheus metrics: the statistics and alert states of the last
- * evaluations (`drift_*` gauges, as DRIFT.md names them), and how evaluations, notifications,
+ * evaluations (`drift_*` gauges, as docs/alerts.md "Sinks" names them), and how evaluations, notifications,
  * retraining requests and their sinks went.
  * Statistic gauges carry the subject as `feature` (features, `__score__`, `__label__`) and the
  * evaluation as `scope` (`fast`, `slow`): the two windows measure different things.

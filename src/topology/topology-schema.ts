@@ -1,6 +1,6 @@
 /**
  * The topology schema: the single source of truth for what a topology file may say. The types,
- * `schemas/topology.schema.json`, the `validate` command and the README's topology reference
+ * `schemas/topology.schema.json`, the `validate` command and docs/topology.md's reference
  * all derive from it, so every field carries its description, default and limits here.
  */
 import { z } from 'zod';
