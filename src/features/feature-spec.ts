@@ -5,7 +5,13 @@
  * model was trained on is refused, never scored.
  */
 import { z } from 'zod';
-import { formatDocumentPath, nonEmpty, text } from '../schema/schema-primitives.js';
+import {
+  duplicateIssues,
+  formatDocumentPath,
+  nonEmpty,
+  text,
+  type DocumentIssue,
+} from '../schema/schema-primitives.js';
 
 const transform = z.discriminatedUnion('op', [
   z
@@ -140,10 +146,7 @@ export function featureColumnNames(features: readonly FeatureSpec[]): string[] {
 }
 
 /** A rule a feature spec breaks, at its path in the document (`features[2].vocabulary[1]`). */
-export interface FeatureSpecIssue {
-  readonly at: readonly PropertyKey[];
-  readonly message: string;
-}
+export type FeatureSpecIssue = DocumentIssue;
 
 /**
  * Rules across fields the schema checks alone: unique names and values, sane clips. `at` is
@@ -153,7 +156,7 @@ export function featureSpecIssues(
   features: readonly FeatureSpec[],
   at: readonly PropertyKey[],
 ): FeatureSpecIssue[] {
-  const issues: FeatureSpecIssue[] = duplicates(
+  const issues: FeatureSpecIssue[] = duplicateIssues(
     features.map((feature) => feature.name),
     (index) => [...at, index, 'name'],
     'feature name',
@@ -161,7 +164,7 @@ export function featureSpecIssues(
   features.forEach((feature, index) => {
     if (feature.type === 'category') {
       issues.push(
-        ...duplicates(
+        ...duplicateIssues(
           feature.vocabulary,
           (entry) => [...at, index, 'vocabulary', entry],
           'vocabulary value',
@@ -185,26 +188,6 @@ export function featureSpecIssues(
         });
       }
     });
-  });
-  return issues;
-}
-
-function duplicates(
-  values: readonly string[],
-  pathOf: (index: number) => PropertyKey[],
-  what: string,
-): FeatureSpecIssue[] {
-  const firstIndex = new Map<string, number>();
-  const issues: FeatureSpecIssue[] = [];
-  values.forEach((value, index) => {
-    const first = firstIndex.get(value);
-    if (first === undefined) firstIndex.set(value, index);
-    else {
-      issues.push({
-        at: pathOf(index),
-        message: `duplicate ${what} "${value}" (first at ${formatDocumentPath(pathOf(first))})`,
-      });
-    }
   });
   return issues;
 }

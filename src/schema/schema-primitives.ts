@@ -23,3 +23,30 @@ export function formatDocumentPath(path: readonly PropertyKey[]): string {
   }
   return rendered;
 }
+
+/** A problem at a path inside a document (topology, manifest, features file). */
+export interface DocumentIssue {
+  readonly at: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** One issue per repeat of a value, naming where it first appeared. */
+export function duplicateIssues(
+  values: readonly string[],
+  pathOf: (index: number) => PropertyKey[],
+  what: string,
+): DocumentIssue[] {
+  const firstIndex = new Map<string, number>();
+  const issues: DocumentIssue[] = [];
+  values.forEach((value, index) => {
+    const first = firstIndex.get(value);
+    if (first === undefined) firstIndex.set(value, index);
+    else {
+      issues.push({
+        at: pathOf(index),
+        message: `duplicate ${what} "${value}" (first at ${formatDocumentPath(pathOf(first))})`,
+      });
+    }
+  });
+  return issues;
+}

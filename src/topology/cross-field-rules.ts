@@ -1,19 +1,20 @@
 /** Rules that span several fields, checked after the schema has accepted each field alone. */
 import { featureSpecIssues } from '../features/feature-spec.js';
-import { formatDocumentPath } from '../schema/schema-primitives.js';
+import {
+  duplicateIssues,
+  formatDocumentPath,
+  type DocumentIssue,
+} from '../schema/schema-primitives.js';
 import type { TopologyDocument } from './topology-schema.js';
 
-export interface RuleIssue {
-  readonly at: readonly PropertyKey[];
-  readonly message: string;
-}
+export type RuleIssue = DocumentIssue;
 
 export function crossFieldIssues(
   topology: TopologyDocument,
   interpolatedPaths: ReadonlySet<string>,
 ): RuleIssue[] {
   return [
-    ...duplicates(
+    ...duplicateIssues(
       topology.model.outputs.map((output) => output.field),
       (index) => ['model', 'outputs', index, 'field'],
       'output field',
@@ -24,26 +25,6 @@ export function crossFieldIssues(
     ...driftRules(topology),
     ...secretRules(topology, interpolatedPaths),
   ];
-}
-
-function duplicates(
-  values: readonly string[],
-  pathOf: (index: number) => PropertyKey[],
-  what: string,
-): RuleIssue[] {
-  const firstIndex = new Map<string, number>();
-  const issues: RuleIssue[] = [];
-  values.forEach((value, index) => {
-    const first = firstIndex.get(value);
-    if (first === undefined) firstIndex.set(value, index);
-    else {
-      issues.push({
-        at: pathOf(index),
-        message: `duplicate ${what} "${value}" (first at ${formatDocumentPath(pathOf(first))})`,
-      });
-    }
-  });
-  return issues;
 }
 
 function topicRules(topology: TopologyDocument): RuleIssue[] {
