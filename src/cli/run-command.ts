@@ -1,11 +1,14 @@
 import { Option, type Command } from 'commander';
-import { createScoringService, type ServicePart } from '../engine/index.js';
+import {
+  createScoringService,
+  topologyTopics,
+  type ServicePart,
+  type TopicRole,
+} from '../engine/index.js';
 import { connectTopicAdmin } from '../io/index.js';
-import type { Logger } from '../observability/index.js';
-import type { Topology } from '../topology/index.js';
 import { StreamscoreError } from '../errors.js';
-import { createLogger } from '../observability/index.js';
-import { loadTopology } from '../topology/index.js';
+import { createLogger, type Logger } from '../observability/index.js';
+import { loadTopology, type Topology } from '../topology/index.js';
 import { createGracefulShutdown } from './graceful-shutdown.js';
 
 interface RunOptions {
@@ -96,9 +99,12 @@ async function checkCluster(
     configuredBy: `kafka.brokers in ${topology.sourceFile}`,
   });
   try {
-    const scoring = [topology.input.topic, topology.output.topic, topology.deadLetter.topic];
+    // The drift sink creates its alert and retrain topics itself; drift alone reads the output.
+    const required: readonly TopicRole[] =
+      only === 'drift' ? ['output'] : ['input', 'output', 'dead letters'];
+    const topics = topologyTopics(topology).filter(({ role }) => required.includes(role));
     await admin.requireTopics(
-      only === 'drift' ? [topology.output.topic] : scoring,
+      topics.map(({ topic }) => topic),
       topology.sourceFile,
     );
   } finally {
