@@ -27,7 +27,7 @@ import {
   notificationPayloads,
   retrainRequestPayloads,
   type WebhookSink,
-} from '../drift/sinks/index.js';
+} from '../drift/index.js';
 import { createKafkaClient, readWholeTopic } from '../io/index.js';
 import { createDriftAlertMetrics, type Logger } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';

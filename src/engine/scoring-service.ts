@@ -5,7 +5,7 @@
  * outputs are written before the drift consumer flushes its counts and leaves.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { driftPageView } from '../drift/index.js';
+import { driftPageRoutes, driftPageView } from '../drift/index.js';
 import {
   createModelSession,
   createWorkerSessionPool,
@@ -84,14 +84,13 @@ export function createScoringService(options: ScoringServiceOptions): ScoringSer
     logger,
     metrics: async () => (await registry.metrics()) + ((await drift?.metrics()) ?? ''),
     readiness: readiness.evaluate,
-    ...(drift
-      ? {
-          driftView: async (scope) => {
-            const source = await drift.view();
-            return source && driftPageView(source, scope);
-          },
-        }
-      : {}),
+    routes: driftPageRoutes(
+      drift &&
+        (async (scope) => {
+          const source = await drift.view();
+          return source && driftPageView(source, scope);
+        }),
+    ),
   });
   let stopped: Promise<{ unfinished: number }> | undefined;
 

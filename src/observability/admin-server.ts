@@ -8,12 +8,6 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import {
-  DRIFT_PAGE_SCOPES,
-  renderDriftPage,
-  type DriftPageScope,
-  type DriftPageView,
-} from './drift-page.js';
 import type { Logger } from './logger.js';
 import type { ReadinessState } from './readiness.js';
 
@@ -29,11 +23,21 @@ export interface AdminServerOptions {
   /** Evaluated on each /readyz request (a ReadinessMonitor's `evaluate`). */
   readonly readiness: () => ReadinessState;
   /**
-   * The drift report of one scope (`/drift`, `/drift.json`), when this process runs the drift
-   * side stream; undefined while it is starting. Without it both answer 404.
+   * Pages beyond the probes, by path (the drift report's `/drift` and `/drift.json`): the server
+   * only routes to them, so it knows nothing of what they show.
    */
-  readonly driftView?: (scope: DriftPageScope) => Promise<DriftPageView | undefined>;
+  readonly routes?: Readonly<Record<string, AdminRoute>>;
 }
+
+/** What a route answers; the server adds content-type text/plain when headers name none. */
+export interface AdminAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: OutgoingHttpHeaders;
+}
+
+/** One page of the admin server; a rejection answers 500 with a fixed text and is logged. */
+export type AdminRoute = (query: URLSearchParams) => Promise<AdminAnswer>;
 
 export interface AdminServer {
   start(): Promise<{ port: number }>;
@@ -55,16 +59,18 @@ export const ADMIN_SERVER_LIMITS = {
 } as const;
 
 const ALLOWED_METHODS = 'GET, HEAD';
-const PATHS = '/metrics, /healthz, /readyz, /readyz/<check>, /readyz.json or /drift';
+const PROBE_PATHS = ['/metrics', '/healthz', '/readyz', '/readyz/<check>', '/readyz.json'];
 
 /**
  * `/metrics` (Prometheus), `/healthz` (the event loop answers), `/readyz` (every part that gates
  * readiness can make progress), `/readyz/<check>` (one part, gating or not), `/readyz.json`
- * (all of it, for people and scripts), and with drift `/drift` (the report page) and
- * `/drift.json` (its data). GET and HEAD only.
+ * (all of it, for people and scripts), and the `routes` given. GET and HEAD only.
  */
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   const log = options.logger.child({ stage: 'admin-server' });
+  const routes = new Map(Object.entries(options.routes ?? {}));
+  const paths = [...PROBE_PATHS, ...routes.keys()];
+  const knownPaths = `${paths.slice(0, -1).join(', ')} or ${paths.at(-1) ?? ''}`;
   let server: Server | undefined;
 
   /** Answers 500 with a fixed text: error messages can name hosts, keys or paths. */
@@ -78,6 +84,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   };
 
   const route = (request: IncomingMessage, response: ServerResponse, path: string): void => {
+    const serve = routes.get(path);
     if (path === '/metrics') {
       options.metrics().then(
         (text) => send(response, 200, text, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE }),
@@ -87,13 +94,13 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       send(response, 200, 'ok\n');
     } else if (path === '/readyz' || path === '/readyz.json' || path.startsWith('/readyz/')) {
       serveReadiness(response, path, options.readiness());
-    } else if (path === '/drift' || path === '/drift.json') {
-      serveDrift(request, path, options.driftView).then(
+    } else if (serve !== undefined) {
+      serve(new URL(request.url ?? '/', 'http://admin').searchParams).then(
         ({ status, body, headers }) => send(response, status, body, headers),
         (error: unknown) => fail(response, path, error),
       );
     } else {
-      send(response, 404, `not found: try ${PATHS}\n`);
+      send(response, 404, `not found: try ${knownPaths}\n`);
     }
   };
 
@@ -215,59 +222,6 @@ function serveReadiness(response: ServerResponse, path: string, state: Readiness
   } else {
     send(response, 503, `not ready: ${describeNotReady(check)}\n`, noStore);
   }
-}
-
-/**
- * The page allows nothing but its own inline styles and `data:` images: no script runs, and
- * nothing is fetched from anywhere, whatever a feature name or category value contains.
- */
-const DRIFT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly headers?: OutgoingHttpHeaders;
-}
-
-/** Rejects when the drift report cannot be read; the caller answers 500 and logs why. */
-async function serveDrift(
-  request: IncomingMessage,
-  path: '/drift' | '/drift.json',
-  driftView: AdminServerOptions['driftView'],
-): Promise<Answer> {
-  if (driftView === undefined) {
-    return {
-      status: 404,
-      body: 'not found: this process does not run the drift side stream (drift.enabled is false, or --only scoring)\n',
-    };
-  }
-  const scope = new URL(request.url ?? '/', 'http://admin').searchParams.get('scope') ?? 'fast';
-  if (!DRIFT_PAGE_SCOPES.includes(scope as DriftPageScope)) {
-    return {
-      status: 400,
-      body: `unknown scope ${JSON.stringify(scope)}: use ${DRIFT_PAGE_SCOPES.join(' or ')}\n`,
-    };
-  }
-  const view = await driftView(scope as DriftPageScope);
-  if (view === undefined) {
-    return { status: 503, body: 'drift side stream starting: no report yet\n' };
-  }
-  if (path === '/drift.json') {
-    return {
-      status: 200,
-      body: `${JSON.stringify(view, null, 2)}\n`,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    };
-  }
-  return {
-    status: 200,
-    body: renderDriftPage(view),
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': DRIFT_PAGE_POLICY,
-    },
-  };
 }
 
 const LISTEN_FAILURES: Readonly<Record<string, string>> = {

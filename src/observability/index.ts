@@ -1,6 +1,8 @@
 export {
   ADMIN_SERVER_LIMITS,
   createAdminServer,
+  type AdminAnswer,
+  type AdminRoute,
   type AdminServer,
   type AdminServerOptions,
 } from './admin-server.js';
@@ -9,21 +11,6 @@ export {
   createDriftAlertMetrics,
   type DriftAlertMetrics,
 } from './drift-alert-metrics.js';
-export {
-  DRIFT_PAGE_FORMAT,
-  DRIFT_PAGE_SCOPES,
-  DRIFT_PAGE_VERSION,
-  escapeHtml,
-  renderDriftPage,
-  type DriftPageAlert,
-  type DriftPageAlertState,
-  type DriftPageBin,
-  type DriftPageEvaluation,
-  type DriftPageLevel,
-  type DriftPageScope,
-  type DriftPageSubject,
-  type DriftPageView,
-} from './drift-page.js';
 export { createDriftConsumerMetrics, type DriftConsumerMetrics } from './drift-consumer-metrics.js';
 export { createLogger, type Logger } from './logger.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';

@@ -9,11 +9,8 @@ import type { Redis } from 'ioredis';
 import type { Kafka, Message } from 'kafkajs';
 import { expect } from 'vitest';
 import { parseDocument } from 'yaml';
-import {
-  createDriftWindowAccumulator,
-  type DriftWindowing,
-  type LiveReferenceProfile,
-} from '../../src/drift/index.js';
+import { createDriftWindowAccumulator, type DriftWindowing } from '../../src/drift/window/index.js';
+import { type LiveReferenceProfile } from '../../src/drift/index.js';
 import { HEADERS } from '../../src/io/index.js';
 import type { FeatureSpec } from '../../src/topology/index.js';
 import type { ScoredEvent } from './scored-events.js';

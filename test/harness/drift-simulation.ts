@@ -9,28 +9,34 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import {
   addRawValue,
-  buildReferenceProfile,
-  createDriftEvaluator,
-  DEFAULT_ALERT_POLICY,
-  DEFAULT_DRIFT_THRESHOLDS,
   compileBinning,
   type CompiledBinning,
-  createDatasetColumnsBuilder,
   createFeatureHistogram,
   mergeFeatureHistograms,
-  SCORE_SUBJECT,
-  scoreSubject,
-  type AlertPolicy,
-  type DriftEvaluator,
-  type DriftEvaluatorOptions,
-  type DriftOutcome,
-  type EvaluationSettings,
   type FeatureHistogram,
-  type ProfileSubject,
   type RawValue,
+} from '../../src/drift/statistics/index.js';
+import {
+  buildReferenceProfile,
+  createDriftEvaluator,
+  DEFAULT_DRIFT_THRESHOLDS,
+  type DriftEvaluator,
   type ReferenceProfile,
   type WindowHistogramSource,
 } from '../../src/drift/index.js';
+import {
+  DEFAULT_ALERT_POLICY,
+  type AlertPolicy,
+  type DriftEvaluatorOptions,
+  type DriftOutcome,
+  type EvaluationSettings,
+} from '../../src/drift/alerts/index.js';
+import {
+  createDatasetColumnsBuilder,
+  SCORE_SUBJECT,
+  scoreSubject,
+  type ProfileSubject,
+} from '../../src/drift/reference/index.js';
 import { createDriftAlertMetrics } from '../../src/observability/index.js';
 import { createSeededRandom, type SeededRandom } from '../../src/synthetic/index.js';
 

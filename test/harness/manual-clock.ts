@@ -2,7 +2,7 @@
  * A drift clock for unit tests: time moves only when the test says, and the timers that fall
  * due on the way run in order, each followed by the promise chains it starts.
  */
-import type { DriftClock } from '../../src/drift/index.js';
+import type { DriftClock } from '../../src/drift/alerts/index.js';
 
 /** Lets promise chains (a round ending, the next being scheduled) run to their end. */
 async function settle(): Promise<void> {

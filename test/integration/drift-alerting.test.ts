@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { alertFingerprint, referenceProfileId } from '../../src/drift/index.js';
+import { alertFingerprint } from '../../src/drift/alerts/index.js';
+import { referenceProfileId } from '../../src/drift/index.js';
 import {
   createTransactionSampler,
   fraudHoldoutPopulation,

@@ -12,13 +12,15 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createDriftConsumer,
-  driftGroupId,
   histogramEvents,
-  referenceBinningId,
   type DriftConsumer,
-  type DriftWindowing,
   type LiveReferenceProfile,
 } from '../../src/drift/index.js';
+import {
+  driftGroupId,
+  referenceBinningId,
+  type DriftWindowing,
+} from '../../src/drift/window/index.js';
 import { createRedisWindowCountStore, type WindowCountStore } from '../../src/state/index.js';
 import type { FeatureSpec, Topology } from '../../src/topology/index.js';
 import {

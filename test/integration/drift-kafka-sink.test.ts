@@ -10,14 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ALERT_HEADERS, type DriftOutcome } from '../../src/drift/alerts/index.js';
 import {
-  ALERT_HEADERS,
   createKafkaDriftSink,
   createWebhookSink,
   notificationPayloads,
-  SCORE_SUBJECT,
-  type DriftOutcome,
 } from '../../src/drift/index.js';
+import { SCORE_SUBJECT } from '../../src/drift/reference/index.js';
 import { createDriftAlertMetrics } from '../../src/observability/index.js';
 import { Secret } from '../../src/topology/index.js';
 import {

@@ -8,11 +8,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { driftPageView, type DriftEvaluator } from '../../src/drift/index.js';
 import {
+  driftPageRoutes,
+  type DriftPageView,
+  type DriftPageViewSource,
+} from '../../src/drift/page/index.js';
+import {
   createAdminServer,
   type AdminServer,
   createLogger,
-  type AdminServerOptions,
-  type DriftPageView,
 } from '../../src/observability/index.js';
 import {
   createSimulatedStream,
@@ -28,7 +31,7 @@ const DRIFTED = 'f02';
 const START_MS = 10_000;
 
 async function startAdmin(
-  driftView: AdminServerOptions['driftView'],
+  driftView: DriftPageViewSource | undefined,
 ): Promise<{ admin: AdminServer; base: string }> {
   const admin = createAdminServer({
     host: '127.0.0.1',
@@ -36,7 +39,7 @@ async function startAdmin(
     logger: createLogger({ level: 'silent' }),
     metrics: () => Promise.resolve(''),
     readiness: () => ({ ready: true, checks: [] }),
-    driftView,
+    routes: driftPageRoutes(driftView),
   });
   const { port } = await admin.start();
   return { admin, base: `http://127.0.0.1:${port}` };

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { DriftPageView } from '../../src/observability/index.js';
+import type { DriftPageView } from '../../src/drift/page/index.js';
 import { writeDriftTopology } from '../harness/drift-fixtures.js';
 import { createTestKafka, uniqueName } from '../harness/kafka-test-helpers.js';
 import { startScorerProcess } from '../harness/scorer-process.js';

@@ -13,10 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createWebhookSink,
   notificationPayloads,
-  type DriftOutcome,
-  type WebhookDelivery,
   type WebhookSink,
 } from '../../src/drift/index.js';
+import { type DriftOutcome, type WebhookDelivery } from '../../src/drift/alerts/index.js';
 import { createDriftAlertMetrics, type DriftAlertMetrics } from '../../src/observability/index.js';
 import { Secret } from '../../src/topology/index.js';
 import {

@@ -11,11 +11,10 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createDriftConsumer,
-  referenceBinningId,
   type DriftConsumer,
-  type DriftWindowing,
   type LiveReferenceProfile,
 } from '../../../src/drift/index.js';
+import { referenceBinningId, type DriftWindowing } from '../../../src/drift/window/index.js';
 import { sumPrometheusSamples, type NotReadyCondition } from '../../../src/observability/index.js';
 import {
   createRedisClient,

@@ -4,12 +4,9 @@
  * of the alert and retraining records the sinks would write.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  driftAlertToJson,
-  retrainRequestToJson,
-  SCORE_SUBJECT,
-  type DriftOutcome,
-} from '../../../src/drift/index.js';
+import { driftAlertToJson, retrainRequestToJson } from '../../../src/drift/index.js';
+import { SCORE_SUBJECT } from '../../../src/drift/reference/index.js';
+import { type DriftOutcome } from '../../../src/drift/alerts/index.js';
 import { alertLine, driftStatus, retrainLine } from '../../../src/demo/drift-lines.js';
 import {
   createSimulatedStream,

@@ -10,7 +10,8 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerDriftCommand } from '../../../src/cli/drift-command.js';
 import { registerProfileCommand } from '../../../src/cli/profile-command.js';
-import { parseReferenceProfile, type DriftReport } from '../../../src/drift/index.js';
+import { parseReferenceProfile } from '../../../src/drift/index.js';
+import { type DriftReport } from '../../../src/drift/report/index.js';
 import { isStreamscoreError } from '../../../src/errors.js';
 import { TRANSACTION_DRIFT_PRESETS, writeTransactionsJsonl } from '../../../src/synthetic/index.js';
 

@@ -210,7 +210,7 @@ describe('createAdminServer', () => {
     const secret = 'redis://:hunter2@10.0.0.7:6379 refused';
     const { get, lines } = await startAdmin({
       metrics: () => Promise.reject(new Error(secret)),
-      driftView: () => Promise.reject(new Error(secret)),
+      routes: { '/drift': () => Promise.reject(new Error(secret)) },
       readiness: () => {
         throw new Error(secret);
       },

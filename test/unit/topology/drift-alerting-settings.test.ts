@@ -8,13 +8,12 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ALERT_POLICY,
-  DEFAULT_DRIFT_THRESHOLDS,
-  resolveDriftThresholds,
   type AlertPolicy,
-  type DriftThresholds,
   type EvaluationSettings,
   type WebhookDelivery,
-} from '../../../src/drift/index.js';
+} from '../../../src/drift/alerts/index.js';
+import { DEFAULT_DRIFT_THRESHOLDS, resolveDriftThresholds } from '../../../src/drift/index.js';
+import { type DriftThresholds } from '../../../src/drift/statistics/index.js';
 import { parseTopology, Secret, TopologyValidationError } from '../../../src/topology/index.js';
 
 const FILE = 'topologies/test.yaml';
