@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The compiled CLI lives in dist/ (`npm run build`); this shim keeps the bin path stable.
-import '../dist/cli/main.js';
+import '../dist/src/cli/main.js';

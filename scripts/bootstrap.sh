@@ -45,7 +45,7 @@ node --input-type=module -e "
   import { homedir } from 'node:os';
   import { join } from 'node:path';
   import { ensurePythonEnvironment } from './dist/bench/python-environment.js';
-  import { resolveCacheRootDir } from './dist/devstack/index.js';
+  import { resolveCacheRootDir } from './dist/tools/devstack/index.js';
   await ensurePythonEnvironment({
     requirementsFile: 'bench/python/requirements.txt',
     cacheDir: join(resolveCacheRootDir(process.env, homedir()), 'bench'),

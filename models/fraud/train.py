@@ -307,7 +307,7 @@ def main() -> None:
         "score": {"output": "probabilities", "column": 1, "meaning": "probability that the transaction is fraud"},
         "features": spec,
         "training": {
-            "generator": "streamscore synthetic card transactions (src/synthetic), default options "
+            "generator": "streamscore synthetic card transactions (tools/synthetic), default options "
             "(10000 cards, fraudRate 0.015, start 2026-03-02T00:00:00Z, 4 transactions per card per day), no drift",
             "train": describe_generator(args.train, args.train_seed, train_events, y_train),
             "heldOut": describe_generator(args.holdout, args.holdout_seed, holdout_events, y_holdout),

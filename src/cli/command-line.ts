@@ -2,7 +2,7 @@
  * What every command shares: `--version`, the global `--log-level`, and how a command ends when
  * it fails (one `streamscore: CODE: message` line and its exit code, see cli-failure.ts).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { describeCliFailure, isCommanderError, usageError } from './cli-failure.js';
@@ -85,8 +85,9 @@ function commandPath(program: Command, args: readonly string[]): string {
   return names.join(' ');
 }
 
-/** The `version` of package.json, two directories up from this file in src/ and dist/ alike. */
+/** The `version` of package.json: two directories up from this file in src/, three in dist/src/. */
 function packageVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
+  const inSource = new URL('../../package.json', import.meta.url);
+  const file = existsSync(inSource) ? inSource : new URL('../../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

@@ -1,15 +1,12 @@
 import { Command } from 'commander';
-import { registerBenchCommand } from './bench-command.js';
 import { configureCommandLine, runCommandLine } from './command-line.js';
-import { registerDemoCommand } from './demo-command.js';
-import { registerDevCommand } from './dev-command.js';
 import { registerDriftCommand } from './drift-command.js';
-import { registerGenerateCommand } from './generate-command.js';
 import { registerModelCommand } from './model-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommand } from './schema-command.js';
+import { registerToolCommands } from './tool-commands.js';
 import { registerTopicsCommand } from './topics-command.js';
 import { registerValidateCommand } from './validate-command.js';
 
@@ -22,19 +19,16 @@ const program = configureCommandLine(
 // Each command registers itself; imported here so this file is the CLI's table of contents.
 const commands: Array<(program: Command) => void> = [
   registerRunCommand,
-  registerDemoCommand,
   registerValidateCommand,
-  registerGenerateCommand,
   registerModelCommand,
   registerProfileCommand,
   registerDriftCommand,
   registerTopicsCommand,
   registerProduceCommand,
-  registerDevCommand,
-  registerBenchCommand,
   registerSchemaCommand,
 ];
 
 for (const register of commands) register(program);
+await registerToolCommands(program);
 
 await runCommandLine(program, process.argv);

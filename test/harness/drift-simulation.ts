@@ -38,7 +38,7 @@ import {
   type ProfileSubject,
 } from '../../src/drift/reference/index.js';
 import { createDriftAlertMetrics } from '../../src/observability/index.js';
-import { createSeededRandom, type SeededRandom } from '../../src/synthetic/index.js';
+import { createSeededRandom, type SeededRandom } from '../../tools/synthetic/index.js';
 
 export const CHANNEL_SUBJECT = 'channel';
 const CHANNELS = ['pos', 'ecom', 'atm', 'moto'] as const;

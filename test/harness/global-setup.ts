@@ -9,7 +9,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
-import { createDevStack, createPathLookup, resolveCacheRootDir } from '../../src/devstack/index.js';
+import {
+  createDevStack,
+  createPathLookup,
+  resolveCacheRootDir,
+} from '../../tools/devstack/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -9,8 +9,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensurePythonEnvironment } from '../../src/bench/python-environment.js';
-import { resolveCacheRootDir } from '../../src/devstack/index.js';
+import { ensurePythonEnvironment } from '../../bench/python-environment.js';
+import { resolveCacheRootDir } from '../../tools/devstack/index.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -18,7 +18,7 @@ import {
   type KafkaBroker,
   type KafkaBrokerRecord,
   type KafkaBrokerStorage,
-} from '../../src/devstack/index.js';
+} from '../../tools/devstack/index.js';
 import { quietLogger } from './scoring-fixtures.js';
 
 export interface KillableBroker {

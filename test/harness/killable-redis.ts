@@ -19,7 +19,7 @@ import {
   locateTools,
   type RedisServer,
   type RedisServerRecord,
-} from '../../src/devstack/index.js';
+} from '../../tools/devstack/index.js';
 import { quietLogger } from './scoring-fixtures.js';
 
 export interface KillableRedis {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseReferenceProfile, type LiveReferenceProfile } from '../../src/drift/index.js';
-import { createSeededRandom, createTransactionGenerator } from '../../src/synthetic/index.js';
+import { createSeededRandom, createTransactionGenerator } from '../../tools/synthetic/index.js';
 import { loadTopology, type FeatureSpec } from '../../src/topology/index.js';
 
 export const FRAUD_PROFILE_FILE = 'models/fraud/1/reference.json';

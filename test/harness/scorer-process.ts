@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../../src/devstack/index.js';
+import { findFreePort } from '../../tools/devstack/index.js';
 import { sumPrometheusSamples } from '../../src/observability/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -6,7 +6,7 @@ import type { Kafka, Message } from 'kafkajs';
 import ort from 'onnxruntime-node';
 import { createFeatureExtractor } from '../../src/features/index.js';
 import { createLogger } from '../../src/observability/index.js';
-import { createTransactionGenerator, type CardTransaction } from '../../src/synthetic/index.js';
+import { createTransactionGenerator, type CardTransaction } from '../../tools/synthetic/index.js';
 import { loadTopology, type Topology } from '../../src/topology/index.js';
 import { createTestKafka, uniqueGroupId, uniqueTopicName } from './kafka-test-helpers.js';
 

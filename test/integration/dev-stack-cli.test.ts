@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findFreePorts } from '../../src/devstack/index.js';
+import { findFreePorts } from '../../tools/devstack/index.js';
 import { createTopic, uniqueTopicName } from '../harness/kafka-test-helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

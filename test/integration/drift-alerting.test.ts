@@ -18,7 +18,7 @@ import {
   createTransactionSampler,
   fraudHoldoutPopulation,
   type CardTransaction,
-} from '../../src/synthetic/index.js';
+} from '../../tools/synthetic/index.js';
 import { writeDriftTopology } from '../harness/drift-fixtures.js';
 import {
   createTestKafka,

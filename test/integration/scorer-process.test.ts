@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { HEADERS } from '../../src/io/index.js';
-import { createTransactionGenerator } from '../../src/synthetic/index.js';
+import { createTransactionGenerator } from '../../tools/synthetic/index.js';
 import {
   consumeRecords,
   createTestConsumer,

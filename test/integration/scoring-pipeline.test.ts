@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createScoringService, type ScoringService } from '../../src/engine/index.js';
 import { HEADERS } from '../../src/io/index.js';
-import { createTransactionGenerator } from '../../src/synthetic/index.js';
+import { createTransactionGenerator } from '../../tools/synthetic/index.js';
 import {
   byPartition,
   consumeRecords,

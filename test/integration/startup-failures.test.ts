@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '../../src/devstack/index.js';
+import { findFreePort } from '../../tools/devstack/index.js';
 import { runCli, type CliRun } from '../harness/cli-run.js';
 import { writeDriftTopology } from '../harness/drift-fixtures.js';
 import { uniqueName } from '../harness/kafka-test-helpers.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigResourceTypes } from 'kafkajs';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '../../src/devstack/index.js';
+import { findFreePort } from '../../tools/devstack/index.js';
 import { runCli } from '../harness/cli-run.js';
 import { countRecords } from '../harness/independent-count.js';
 import {

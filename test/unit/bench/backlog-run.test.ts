@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBacklogRun } from '../../../src/bench/backlog-run.js';
+import { summarizeBacklogRun } from '../../../bench/backlog-run.js';
 
 describe('summarizeBacklogRun', () => {
   it('reports the steady rate, CPU per event and whether the backlog was drained', () => {

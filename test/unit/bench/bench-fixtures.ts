@@ -4,8 +4,8 @@ import type {
   BenchResults,
   InferenceRate,
   ScenarioResult,
-} from '../../../src/bench/bench-results.js';
-import { SHIPPED_CHANGE } from '../../../src/bench/comparisons.js';
+} from '../../../bench/bench-results.js';
+import { SHIPPED_CHANGE } from '../../../bench/comparisons.js';
 
 const MB = 1024 * 1024;
 

@@ -6,7 +6,7 @@ import {
   benchOutputPaths,
   rewriteBenchOutputs,
   writeBenchOutputs,
-} from '../../../src/bench/bench-output.js';
+} from '../../../bench/bench-output.js';
 import { sampleBench } from './bench-fixtures.js';
 
 describe('benchOutputPaths', () => {

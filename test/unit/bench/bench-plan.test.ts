@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBenchPlan, selectScenarios } from '../../../src/bench/bench-plan.js';
-import { SCENARIO_IDS } from '../../../src/bench/bench-results.js';
+import { createBenchPlan, selectScenarios } from '../../../bench/bench-plan.js';
+import { SCENARIO_IDS } from '../../../bench/bench-results.js';
 
 describe('selectScenarios', () => {
   it('selects every scenario by default', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTargets, throughputRows } from '../../../src/bench/comparisons.js';
+import { evaluateTargets, throughputRows } from '../../../bench/comparisons.js';
 import { backlogRun, sampleResults } from './bench-fixtures.js';
 
 describe('throughputRows', () => {

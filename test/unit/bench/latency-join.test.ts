@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLatencyJoin } from '../../../src/bench/latency-join.js';
+import { createLatencyJoin } from '../../../bench/latency-join.js';
 
 describe('createLatencyJoin', () => {
   it('joins outputs to inputs by source partition and offset, grouped by input phase', () => {

@@ -3,7 +3,7 @@ import {
   parseProcStatCpuSeconds,
   parseStatusRssBytes,
   readProcessUsage,
-} from '../../../src/bench/process-usage.js';
+} from '../../../bench/process-usage.js';
 
 describe('parseProcStatCpuSeconds', () => {
   it('adds utime and stime (fields 14 and 15) in clock ticks', () => {

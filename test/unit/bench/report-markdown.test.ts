@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchReport } from '../../../src/bench/report-markdown.js';
+import { renderBenchReport } from '../../../bench/report-markdown.js';
 import { sampleBench } from './bench-fixtures.js';
 
 describe('renderBenchReport', () => {

@@ -7,7 +7,7 @@ import {
   windowCpuCores,
   windowRate,
   type ProgressSample,
-} from '../../../src/bench/statistics.js';
+} from '../../../bench/statistics.js';
 
 const sample = (atMs: number, outputRecords: number, extra: Partial<ProgressSample> = {}) => ({
   atMs,

@@ -13,7 +13,10 @@ import { registerProfileCommand } from '../../../src/cli/profile-command.js';
 import { parseReferenceProfile } from '../../../src/drift/index.js';
 import { type DriftReport } from '../../../src/drift/report/index.js';
 import { isStreamscoreError } from '../../../src/errors.js';
-import { TRANSACTION_DRIFT_PRESETS, writeTransactionsJsonl } from '../../../src/synthetic/index.js';
+import {
+  TRANSACTION_DRIFT_PRESETS,
+  writeTransactionsJsonl,
+} from '../../../tools/synthetic/index.js';
 
 const TOPOLOGY = 'topologies/fraud.yaml';
 const PROFILE = 'models/fraud/1/reference.json';
