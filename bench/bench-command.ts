@@ -1,11 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import {
-  benchOutputPaths,
-  rewriteBenchOutputs,
-  runBench,
-  selectScenarios,
-  SCENARIO_IDS,
-} from './index.js';
+import { benchOutputPaths, rewriteBenchOutputs } from './bench-output.js';
+import { selectScenarios } from './bench-plan.js';
+import { SCENARIO_IDS } from './bench-results.js';
+import { runBench } from './run-bench.js';
 import { createLogger } from '../src/observability/index.js';
 
 interface BenchCommandOptions {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveModel, type ResolvedModel } from '../src/inference/index.js';
+import { resolveModel, type ResolvedModel } from '../src/models/index.js';
 import type { PythonEnvironment } from './python-environment.js';
 
 const run = promisify(execFile);

@@ -11,3 +11,4 @@ export {
 } from './bench-results.js';
 export { evaluateTargets, throughputRows, TARGETS } from './comparisons.js';
 export { renderBenchReport } from './report-markdown.js';
+export { registerBenchCommand } from './bench-command.js';

@@ -7,7 +7,7 @@
  */
 import ort from 'onnxruntime-node';
 import { createFeatureExtractor } from '../../src/features/index.js';
-import { resolveModel } from '../../src/inference/index.js';
+import { resolveModel } from '../../src/models/index.js';
 import { loadTopology } from '../../src/topology/index.js';
 import { connectPeerClients } from './peer-environment.js';
 

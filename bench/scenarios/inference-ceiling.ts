@@ -1,4 +1,4 @@
-import { resolveModel } from '../../src/inference/index.js';
+import { resolveModel } from '../../src/models/index.js';
 import type { InferenceRate, ModelCeiling } from '../bench-results.js';
 import type { BenchContext } from '../bench-context.js';
 import { measureInferenceRate, type InferenceRateOptions } from '../inference-rate.js';

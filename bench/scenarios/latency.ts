@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
-import { HEADERS } from '../../src/io/record-headers.js';
 import { countRecords, encodedTransactions } from '../bench-kafka.js';
 import { findResult, type LatencySetting } from '../bench-results.js';
 import type { BenchContext, RunTopics } from '../bench-context.js';
@@ -13,7 +12,7 @@ import {
 } from '../streamscore-under-test.js';
 import type { ChildUnderTest } from '../child-process.js';
 import { peerScript, startPeer } from './backlog-contenders.js';
-import { readWholeTopic } from '../../src/io/index.js';
+import { HEADERS, readWholeTopic } from '../../src/io/index.js';
 import type { Scenario } from './scenario.js';
 
 /** Pre-encoded events the load producer cycles through. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { resolveModel } from '../../src/inference/index.js';
+import { resolveModel } from '../../src/models/index.js';
 import { PythonUnavailableError } from '../python-environment.js';
 import { runProcessOnBacklog } from './backlog-contenders.js';
 import { ScenarioSkipped, type Scenario } from './scenario.js';

@@ -5,17 +5,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { StreamscoreError } from '../errors.js';
 import { featureSpecIssues, featureSpecsSchema, type FeatureSpec } from '../features/index.js';
+import { registerModel } from '../inference/index.js';
 import {
   locateModel,
   manifestText,
   modelVersions,
-  registerModel,
   verifyModelChecksum,
   type LoadedModelManifest,
   type ResolvedModel,
-} from '../inference/index.js';
-import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
-import { formatDocumentPath } from '../schema/schema-primitives.js';
+} from '../models/index.js';
+import { describeZodIssue, formatDocumentPath, issueMessage } from '../schema/index.js';
 import { loadTopology } from '../topology/index.js';
 import { writeReferenceProfile } from './profile-command.js';
 

@@ -16,7 +16,8 @@ import {
 } from '../drift/index.js';
 import { resolveTopologyModel } from '../engine/index.js';
 import { StreamscoreError } from '../errors.js';
-import { createModelSession, type ResolvedModel } from '../inference/index.js';
+import { createModelSession } from '../inference/index.js';
+import type { ResolvedModel } from '../models/index.js';
 import { createLogger } from '../observability/index.js';
 import { loadTopology, type Topology } from '../topology/index.js';
 

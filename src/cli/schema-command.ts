@@ -5,9 +5,12 @@ import {
   topologyJsonSchema,
   topologyReferenceMarkdown,
 } from '../topology/index.js';
-import { manifestReferenceMarkdown } from '../inference/index.js';
-import { errorCatalogueMarkdown, ERRORS_SOURCE_FILE } from '../schema/error-catalogue.js';
-import { replaceGeneratedSection } from '../schema/schema-reference.js';
+import { manifestReferenceMarkdown } from '../models/index.js';
+import {
+  errorCatalogueMarkdown,
+  ERRORS_SOURCE_FILE,
+  replaceGeneratedSection,
+} from '../schema/index.js';
 
 const SCHEMA_FILE = 'schemas/topology.schema.json';
 const TOPOLOGY_DOC_FILE = 'docs/topology.md';

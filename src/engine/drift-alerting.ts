@@ -10,23 +10,21 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import {
   createDriftEvaluator,
-  driftHistoryFromRecords,
-  EMPTY_DRIFT_HISTORY,
-  type AlertIdentity,
-  type DriftHistory,
-  type DriftEvaluator,
-  type DriftOutcomeSink,
-  type DriftSnapshot,
-  type ReferenceProfile,
-  type WindowHistogramSource,
-} from '../drift/index.js';
-import {
   createKafkaDriftSink,
   createPrometheusDriftSink,
   createWebhookSink,
+  driftHistoryFromRecords,
+  EMPTY_DRIFT_HISTORY,
   notificationPayloads,
   retrainRequestPayloads,
+  type AlertIdentity,
+  type DriftEvaluator,
+  type DriftHistory,
+  type DriftOutcomeSink,
+  type DriftSnapshot,
+  type ReferenceProfile,
   type WebhookSink,
+  type WindowHistogramSource,
 } from '../drift/index.js';
 import { createKafkaClient, readWholeTopic } from '../io/index.js';
 import { createDriftAlertMetrics, type Logger } from '../observability/index.js';

@@ -27,7 +27,7 @@ import {
   type LiveReferenceProfile,
 } from '../drift/index.js';
 import { StreamscoreError } from '../errors.js';
-import { resolveModel, type ResolvedModel } from '../inference/index.js';
+import { resolveModel, type ResolvedModel } from '../models/index.js';
 import type { Logger, NotReady } from '../observability/index.js';
 import {
   createMemoryWindowCountStore,

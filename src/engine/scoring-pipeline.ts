@@ -34,8 +34,12 @@ import {
   type KafkaSink,
   type OrderedOutbox,
 } from '../io/index.js';
-import type { Logger, NotReady } from '../observability/index.js';
-import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
+import {
+  createPipelineMetrics,
+  type Logger,
+  type NotReady,
+  type PipelineMetrics,
+} from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 
 /** One accepted event on its way through the batcher. */

@@ -1,6 +1,6 @@
 import { StreamscoreError } from '../errors.js';
 import { createFeatureExtractor, firstFeatureSpecDifference } from '../features/index.js';
-import { resolveModel, type ResolvedModel } from '../inference/index.js';
+import { resolveModel, type ResolvedModel } from '../models/index.js';
 import type { Topology } from '../topology/index.js';
 
 /**

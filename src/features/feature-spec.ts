@@ -11,7 +11,7 @@ import {
   nonEmpty,
   text,
   type DocumentIssue,
-} from '../schema/schema-primitives.js';
+} from '../schema/index.js';
 
 const transform = z.discriminatedUnion('op', [
   z

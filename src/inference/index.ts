@@ -1,18 +1,4 @@
 export {
-  type LoadedModelManifest,
-  type ModelManifest,
-  type ModelOutputSpec,
-  loadModelManifest,
-  MANIFEST_FILE,
-  manifestReferenceMarkdown,
-  manifestText,
-  modelManifestSchema,
-  parseModelManifest,
-  sha256OfFile,
-  verifyModelChecksum,
-} from './model-manifest.js';
-export { locateModel, modelVersions, resolveModel, type ResolvedModel } from './model-registry.js';
-export {
   createModelSession,
   type ModelOutputs,
   type ModelOutputTensor,

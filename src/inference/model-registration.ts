@@ -12,12 +12,12 @@ import {
   loadModelManifest,
   MANIFEST_FILE,
   manifestText,
+  modelVersions,
   parseModelManifest,
   sha256OfFile,
   verifyModelChecksum,
   type LoadedModelManifest,
-} from './model-manifest.js';
-import { modelVersions } from './model-registry.js';
+} from '../models/index.js';
 import { manifestInput, manifestScore, readModelSignature } from './model-signature.js';
 
 const MODEL_FILE = 'model.onnx';

@@ -4,7 +4,7 @@
  */
 import { InferenceSession } from 'onnxruntime-node';
 import { StreamscoreError } from '../errors.js';
-import type { ModelManifest, ModelOutputSpec } from './model-manifest.js';
+import type { ModelManifest, ModelOutputSpec } from '../models/index.js';
 
 export interface ModelSignature {
   readonly inputs: readonly ModelOutputSpec[];

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { Secret } from './secret.js';
-import { featureColumnNames, type FeatureSpec } from '../features/feature-spec.js';
+import { featureColumnNames, type FeatureSpec } from '../features/index.js';
 import type { ExecutionProvider, TopologyDocument } from './topology-schema.js';
 
 export interface KafkaConnection {

@@ -1,10 +1,6 @@
 /** Rules that span several fields, checked after the schema has accepted each field alone. */
-import { featureSpecIssues } from '../features/feature-spec.js';
-import {
-  duplicateIssues,
-  formatDocumentPath,
-  type DocumentIssue,
-} from '../schema/schema-primitives.js';
+import { featureSpecIssues } from '../features/index.js';
+import { duplicateIssues, formatDocumentPath, type DocumentIssue } from '../schema/index.js';
 import type { TopologyDocument } from './topology-schema.js';
 
 export type RuleIssue = DocumentIssue;

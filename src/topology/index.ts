@@ -10,7 +10,7 @@ export {
   type ExecutionProvider,
   type TopologyDocument,
 } from './topology-schema.js';
-export type { FeatureSpec, FeatureTransform } from '../features/feature-spec.js';
+export type { FeatureSpec, FeatureTransform } from '../features/index.js';
 export { topologyJsonSchema } from './topology-json-schema.js';
 export { replaceTopologyReference, topologyReferenceMarkdown } from './topology-reference.js';
 export { Secret } from './secret.js';

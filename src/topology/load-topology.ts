@@ -10,12 +10,11 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import type { z } from 'zod';
-import { locateModel } from '../inference/model-registry.js';
+import { locateModel } from '../models/index.js';
 import { compileTopology, registryDirOf, type Topology } from './compile-topology.js';
 import { crossFieldIssues } from './cross-field-rules.js';
 import { interpolateEnv, isSinglePlaceholder, type Environment } from './env-interpolation.js';
-import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
-import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { describeZodIssue, formatDocumentPath, issueMessage } from '../schema/index.js';
 import { TopologyValidationError, type TopologyIssue } from './topology-errors.js';
 import { topologySchema, type TopologyDocument } from './topology-schema.js';
 

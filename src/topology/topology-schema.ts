@@ -4,8 +4,8 @@
  * all derive from it, so every field carries its description, default and limits here.
  */
 import { z } from 'zod';
-import { featureSpecsSchema } from '../features/feature-spec.js';
-import { nonEmpty, text } from '../schema/schema-primitives.js';
+import { featureSpecsSchema } from '../features/index.js';
+import { nonEmpty, text } from '../schema/index.js';
 
 const topicName = () =>
   text(

@@ -102,7 +102,7 @@ describe('streamscore dev (built CLI)', () => {
   let stateFile: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
+    if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
       throw new Error('dist/ is missing: run `npm run build` before the integration tests');
     }
     const help = await runCli(tmpdir(), ['dev', '--help']);

@@ -34,7 +34,7 @@ describe('streamscore topics create and produce (built CLI)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
+    if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
       throw new Error('dist/ is missing: run `npm run build` before the integration tests');
     }
     dir = await mkdtemp(join(tmpdir(), 'streamscore-topic-commands-'));

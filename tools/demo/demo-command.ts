@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { runFraudDemo } from './index.js';
+import { runFraudDemo } from './fraud-demo.js';
 import { defaultStateFilePath } from '../devstack/index.js';
 import { createLogger } from '../../src/observability/index.js';
 import { chosenLogLevel } from '../../src/cli/index.js';

@@ -3,9 +3,6 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import {
-  createPathLookup,
-  defaultKafkaVersion,
-  defaultStateFilePath,
   devBrokerRestart,
   devBrokerStart,
   devBrokerStop,
@@ -13,14 +10,18 @@ import {
   devStackDown,
   devStackStatus,
   devStackUp,
+  type DevBrokerStartOptions,
+  type DevStackStatus,
+} from './dev-stack.js';
+import {
+  defaultKafkaVersion,
   isSupportedKafkaVersion,
   resolveCacheRootDir,
   resolveKafkaJars,
-  type DevBrokerStartOptions,
-  type DevStackRecord,
-  type DevStackStatus,
-  type StopOutcome,
-} from './index.js';
+} from './kafka-jars.js';
+import { type StopOutcome } from './process-lifecycle.js';
+import { createPathLookup } from './required-tools.js';
+import { defaultStateFilePath, type DevStackRecord } from './state-file.js';
 
 interface StateFileOption {
   stateFile?: string;

@@ -66,3 +66,4 @@ export {
 export { defaultStateFilePath, type DevStackRecord } from './state-file.js';
 export { findFreePort, findFreePorts } from './free-port.js';
 export type { StopOutcome } from './process-lifecycle.js';
+export { registerDevCommand } from './dev-command.js';

@@ -3,8 +3,8 @@ import {
   TRANSACTION_DRIFT_PRESETS,
   TRANSACTION_DRIFT_PRESET_NAMES,
   type TransactionDriftPresetName,
-  writeTransactionsJsonl,
-} from './index.js';
+} from './transaction-drift.js';
+import { writeTransactionsJsonl } from './write-transactions-jsonl.js';
 
 interface GenerateOptions {
   count: number;

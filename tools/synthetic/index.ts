@@ -31,3 +31,4 @@ export {
   fraudHoldoutPopulation,
   type TransactionSampler,
 } from './transaction-sampler.js';
+export { registerGenerateCommand } from './generate-command.js';

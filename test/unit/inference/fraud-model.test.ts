@@ -6,7 +6,7 @@ import {
   type LoadedModelManifest,
   loadModelManifest,
   sha256OfFile,
-} from '../../../src/inference/index.js';
+} from '../../../src/models/index.js';
 import type { FeatureSpec } from '../../../src/features/index.js';
 
 /** The committed reference model is data under test: it must load and score as recorded. */

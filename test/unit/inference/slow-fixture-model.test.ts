@@ -5,7 +5,7 @@ import {
   loadModelManifest,
   resolveModel,
   verifyModelChecksum,
-} from '../../../src/inference/index.js';
+} from '../../../src/models/index.js';
 
 /**
  * The deliberately slow fixture model (test/fixtures/models/make_slow_model.py) stands in for

@@ -10,7 +10,7 @@ import {
   parseReferenceProfile,
 } from '../../../../src/drift/index.js';
 import { labelSubject, scoreSubject } from '../../../../src/drift/reference/index.js';
-import { loadModelManifest } from '../../../../src/inference/index.js';
+import { loadModelManifest } from '../../../../src/models/index.js';
 import { loadTopology } from '../../../../src/topology/index.js';
 
 describe('models/fraud/1/reference.json', () => {

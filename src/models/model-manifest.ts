@@ -3,14 +3,13 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { StreamscoreError } from '../errors.js';
+import { featureColumnNames, featureSpecIssues, featureSpecsSchema } from '../features/index.js';
 import {
-  featureColumnNames,
-  featureSpecIssues,
-  featureSpecsSchema,
-} from '../features/feature-spec.js';
-import { describeZodIssue, issueMessage } from '../schema/issue-messages.js';
-import { formatDocumentPath } from '../schema/schema-primitives.js';
-import { schemaReferenceMarkdown } from '../schema/schema-reference.js';
+  describeZodIssue,
+  formatDocumentPath,
+  issueMessage,
+  schemaReferenceMarkdown,
+} from '../schema/index.js';
 import { isLegacyManifest, migrateLegacyManifest } from './legacy-manifest.js';
 
 /**

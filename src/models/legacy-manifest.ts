@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { StreamscoreError } from '../errors.js';
-import { featureColumnNames, type FeatureSpec } from '../features/feature-spec.js';
-import { formatDocumentPath } from '../schema/schema-primitives.js';
+import { featureColumnNames, type FeatureSpec } from '../features/index.js';
+import { formatDocumentPath } from '../schema/index.js';
 
 const legacyTransform = z.discriminatedUnion('op', [
   z.object({ op: z.literal('log1p') }),

@@ -11,7 +11,7 @@ import {
   manifestReferenceMarkdown,
   parseModelManifest,
   verifyModelChecksum,
-} from '../../../src/inference/index.js';
+} from '../../../src/models/index.js';
 
 const FRAUD_MODEL_DIR = resolve('models/fraud/1');
 
