@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import {
-  createScoringService,
+  createService,
   topologyTopics,
   type ServicePart,
   type TopicRole,
@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command): void {
         logger,
         exit: (code) => process.exit(code),
       });
-      const service = createScoringService({
+      const service = createService({
         topology,
         logger,
         httpPort: options.httpPort,

@@ -8,12 +8,7 @@ export {
   type ScoringPipeline,
   type ScoringPipelineOptions,
 } from './scoring-pipeline.js';
-export {
-  createScoringService,
-  type ScoringService,
-  type ScoringServiceOptions,
-  type ServicePart,
-} from './scoring-service.js';
+export { createService, type Service, type ServiceOptions, type ServicePart } from './service.js';
 export { resolveTopologyModel } from './topology-model.js';
 export {
   topologyTopics,

@@ -13,10 +13,10 @@
  * outputs keep the input order (every event of input partition p goes to output partition
  * p mod N). Inference of later batches overlaps the send of earlier ones.
  */
-import { Partitioners, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
-import { createFeatureExtractor, type FeatureError } from '../features/index.js';
+import { createFeatureExtractor } from '../features/index.js';
 import type { ModelOutputs, ModelSession } from '../inference/index.js';
 import {
   createDeadLetterWriter,
@@ -25,7 +25,6 @@ import {
   createKafkaSink,
   createKafkaSource,
   createOrderedOutbox,
-  HEADERS,
   readMaxMessageBytes,
   requireTopics,
   type DeadLetter,
@@ -34,30 +33,15 @@ import {
   type KafkaSink,
   type OrderedOutbox,
 } from '../io/index.js';
+import type { Logger, NotReady } from '../observability/index.js';
+import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import {
-  createPipelineMetrics,
-  type Logger,
-  type NotReady,
-  type PipelineMetrics,
-} from '../observability/index.js';
+  createRecordIntake,
+  scoredRecords,
+  type PendingEvent,
+  type ScoredMessage,
+} from '../scoring/index.js';
 import type { Topology } from '../topology/index.js';
-
-/** One accepted event on its way through the batcher. */
-interface PendingEvent {
-  readonly partition: number;
-  readonly record: KafkaMessage;
-  /**
-   * The decoded event, kept only when it already has the score field (it is then encoded
-   * whole); otherwise the score is appended to the input bytes, and holding thousands of
-   * decoded events in the queue would only feed the garbage collector.
-   */
-  readonly eventWithScoreField: Record<string, unknown> | undefined;
-  /** Set when the event left its batch for the DLQ (encode failed, output too large). */
-  deadLettered: boolean;
-}
-
-/** A scored output record, with the event it came from. */
-type ScoredMessage = Message & { readonly source: PendingEvent };
 
 export interface ScoringPipelineOptions {
   readonly topology: Topology;
@@ -175,6 +159,14 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     },
   });
 
+  const intake = createRecordIntake({
+    codec,
+    extractor,
+    batcher,
+    maxRecordBytes: topology.input.maxRecordBytes,
+    scoreField: topology.output.scoreField,
+  });
+
   function deadLetter(letters: readonly DeadLetter[]): void {
     (deadLetters as DeadLetterWriter).write(letters);
   }
@@ -216,56 +208,14 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       { ...labels, model: options.model.name },
       (performance.now() - started) / 1000,
     );
-    return scoredMessages(batch, outputs);
-  }
-
-  function scoredMessages(batch: Batch<PendingEvent>, outputs: ModelOutputs): ScoredMessage[] {
-    const scoredAt = new Date().toISOString();
-    const messages: ScoredMessage[] = [];
-    const failed: DeadLetter[] = [];
-    const { scoreField } = topology.output;
-    for (let i = 0; i < batch.size; i++) {
-      const event = batch.items[i] as PendingEvent;
-      const { partition, record, eventWithScoreField } = event;
-      const score: Record<string, unknown> = {};
-      for (const output of topology.model.outputs) {
-        score[output.field] = outputValue(outputs[output.name], i, output.column);
-      }
-      score.model = options.model.name;
-      score.version = options.model.version;
-      score.scoredAt = scoredAt;
-      let value: Buffer;
-      try {
-        value = codec.encodeWithField(
-          record.value as Buffer,
-          eventWithScoreField,
-          scoreField,
-          score,
-        );
-      } catch (error) {
-        event.deadLettered = true;
-        failed.push({
-          partition,
-          record,
-          reason: 'ENCODE_FAILED',
-          detail: `scored event not encodable as ${codec.format}: ${String(error)}`,
-        });
-        continue;
-      }
-      messages.push({
-        key: record.key,
-        value,
-        partition: partition % outputPartitions,
-        headers: {
-          [HEADERS.sourceTopic]: inputTopic,
-          [HEADERS.sourcePartition]: String(partition),
-          [HEADERS.sourceOffset]: record.offset,
-          [HEADERS.sourceTimestamp]: record.timestamp,
-          [HEADERS.modelVersion]: modelLabel,
-        },
-        source: event,
-      });
-    }
+    const { messages, failed } = scoredRecords(batch, outputs, {
+      codec,
+      model: options.model,
+      outputs: topology.model.outputs,
+      scoreField: topology.output.scoreField,
+      inputTopic,
+      outputPartitions,
+    });
     deadLetter(failed);
     return messages;
   }
@@ -334,69 +284,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         break;
       }
       taken++;
-      const letter = acceptRecord(partition, record);
+      const letter = intake(partition, record);
       if (letter !== undefined) letters.push(letter);
     }
     metrics.eventsConsumed.inc(labels, taken);
     metrics.queueDepth.set(labels, batcher.queuedEvents());
     deadLetter(letters);
     return taken;
-  }
-
-  /** Puts one record in the batcher, or says why it goes to the DLQ. */
-  function acceptRecord(partition: number, record: KafkaMessage): DeadLetter | undefined {
-    const maxBytes = topology.input.maxRecordBytes;
-    const value = record.value;
-    if (value === null) {
-      return {
-        partition,
-        record,
-        reason: 'DECODE_FAILED',
-        detail: 'record has no value (tombstone)',
-      };
-    }
-    if (value.length > maxBytes) {
-      return {
-        partition,
-        record,
-        reason: 'RECORD_TOO_LARGE',
-        detail: `record of ${value.length} bytes exceeds input.maxRecordBytes (${maxBytes})`,
-      };
-    }
-    let event: Record<string, unknown>;
-    try {
-      event = codec.decode(value) as Record<string, unknown>;
-    } catch (error) {
-      return {
-        partition,
-        record,
-        reason: 'DECODE_FAILED',
-        detail: `not a valid ${codec.format} event: ${(error as Error).message}`,
-      };
-    }
-    const { rows, offset } = batcher.nextRow();
-    let featureError: FeatureError | undefined;
-    try {
-      featureError = extractor.extract(event, rows, offset);
-    } catch (error) {
-      // A value the extractor did not foresee costs this event only.
-      return {
-        partition,
-        record,
-        reason: 'FEATURE_INVALID',
-        detail: `feature extraction failed: ${String(error)}`,
-      };
-    }
-    if (featureError !== undefined) {
-      return { partition, record, reason: featureError.code, detail: featureError.message };
-    }
-    batcher.commitRow({
-      partition,
-      record,
-      eventWithScoreField: Object.hasOwn(event, topology.output.scoreField) ? event : undefined,
-      deadLettered: false,
-    });
-    return undefined;
   }
 
   /** Fails with the names of missing topics; reads the output's partitions and the limits. */
@@ -534,19 +428,4 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       );
     },
   };
-}
-
-function outputValue(
-  tensor: ModelOutputs[string] | undefined,
-  row: number,
-  column: number | undefined,
-): number | number[] | null {
-  if (tensor === undefined) return null;
-  const columns = tensor.dims.length > 1 ? (tensor.dims[1] as number) : 1;
-  const read = (index: number) => Number(tensor.data[index]);
-  if (column !== undefined) return read(row * columns + column);
-  if (columns === 1) return read(row);
-  const values: number[] = new Array(columns);
-  for (let c = 0; c < columns; c++) values[c] = read(row * columns + c);
-  return values;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createScoringService, type ScoringService } from '../../src/engine/index.js';
+import { createService, type Service } from '../../src/engine/index.js';
 import { HEADERS } from '../../src/io/index.js';
 import { createTransactionGenerator } from '../../tools/synthetic/index.js';
 import {
@@ -20,14 +20,14 @@ import {
 
 const brokers = inject('kafkaBrokers');
 const kafka = createTestKafka(brokers);
-const running: ScoringService[] = [];
+const running: Service[] = [];
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((service) => service.stop(10_000)));
 });
 
 async function startScoring(topology: Awaited<ReturnType<typeof loadFraudTopology>>) {
-  const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
+  const service = createService({ topology, logger: quietLogger(), httpPort: 0 });
   running.push(service);
   await service.start();
   return service;
@@ -230,7 +230,7 @@ describe('scoring pipeline', () => {
       topics,
       'test/fixtures/topologies/fraud-missing-feature.yaml',
     );
-    const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
+    const service = createService({ topology, logger: quietLogger(), httpPort: 0 });
     running.push(service);
     await expect(service.start()).rejects.toThrow(
       /^test\/fixtures\/topologies\/fraud-missing-feature\.yaml features\[2\]\.name is "txn_count_1h", but model fraud@1 was trained with features\[2\]\.name "card_present" \(.*models\/fraud\/1\/model\.json\)/,

@@ -16,7 +16,7 @@ import {
   devStackUp,
   resolveCacheRootDir,
 } from '../devstack/index.js';
-import { createScoringService, topologyTopics } from '../../src/engine/index.js';
+import { createService, topologyTopics } from '../../src/engine/index.js';
 import { connectTopicAdmin, createKafkaClient } from '../../src/io/index.js';
 import { nearestRankQuantile, type Logger } from '../../src/observability/index.js';
 import {
@@ -126,7 +126,7 @@ async function scoreLiveStream(
   options: FraudDemoOptions,
 ): Promise<FraudDemoSummary> {
   const { print, logger } = options;
-  const service = createScoringService({ topology, logger, httpPort: 0 });
+  const service = createService({ topology, logger, httpPort: 0 });
   const { httpPort } = await service.start();
   const { drift } = topology;
   const adminUrl = `http://127.0.0.1:${httpPort}`;

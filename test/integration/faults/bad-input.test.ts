@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createScoringService, type ScoringService } from '../../../src/engine/index.js';
+import { createService, type Service } from '../../../src/engine/index.js';
 import { MAX_JSON_NESTING_DEPTH } from '../../../src/io/index.js';
 import type { Topology } from '../../../src/topology/index.js';
 import { countRecords, type TopicCount } from '../../harness/independent-count.js';
@@ -22,14 +22,14 @@ import { waitFor } from '../../harness/wait-for.js';
 
 const brokers = inject('kafkaBrokers');
 const kafka = createTestKafka(brokers);
-const running: ScoringService[] = [];
+const running: Service[] = [];
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((service) => service.stop(10_000)));
 });
 
-async function startScoring(topology: Topology): Promise<ScoringService> {
-  const service = createScoringService({ topology, logger: quietLogger(), httpPort: 0 });
+async function startScoring(topology: Topology): Promise<Service> {
+  const service = createService({ topology, logger: quietLogger(), httpPort: 0 });
   running.push(service);
   await service.start();
   return service;

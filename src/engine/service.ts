@@ -26,7 +26,7 @@ import { resolveTopologyModel } from './topology-model.js';
 /** What a process runs: scoring, the drift side stream, or both. */
 export type ServicePart = 'scoring' | 'drift';
 
-export interface ScoringServiceOptions {
+export interface ServiceOptions {
   readonly topology: Topology;
   readonly logger: Logger;
   /** Overrides `observability.httpPort` (0 picks a free port). */
@@ -41,7 +41,7 @@ export interface ScoringServiceOptions {
   readonly onFailure?: (error: Error) => void;
 }
 
-export interface ScoringService {
+export interface Service {
   /** The Prometheus registry of scoring and the process (/metrics adds the drift thread's). */
   readonly registry: Registry;
   /** The drift side stream, when this service runs it. */
@@ -51,7 +51,7 @@ export interface ScoringService {
   stop(deadlineMs?: number): Promise<{ unfinished: number }>;
 }
 
-export function createScoringService(options: ScoringServiceOptions): ScoringService {
+export function createService(options: ServiceOptions): Service {
   const { topology, logger } = options;
   const parts = options.parts ?? ['scoring', ...(topology.drift.enabled ? ['drift' as const] : [])];
   const registry = new Registry();
