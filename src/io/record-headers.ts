@@ -2,6 +2,8 @@
  * Header names streamscore writes. Downstream consumers and DLQ tooling depend on them: they are
  * part of the public contract (docs/scoring.md, "Dead-letter topic").
  */
+import type { FeatureErrorCode } from '../features/index.js';
+
 export const HEADERS = {
   sourceTopic: 'streamscore.source.topic',
   sourcePartition: 'streamscore.source.partition',
@@ -21,13 +23,11 @@ export const HEADERS = {
   headersOmitted: 'streamscore.error.headers-omitted',
 } as const;
 
-/** Why an event went to the dead-letter topic. */
+/** Why an event went to the dead-letter topic; the feature codes are the extractor's own. */
 export type DeadLetterReason =
   | 'RECORD_TOO_LARGE'
   | 'DECODE_FAILED'
-  | 'FEATURE_MISSING'
-  | 'FEATURE_INVALID'
-  | 'FEATURE_UNKNOWN_CATEGORY'
+  | FeatureErrorCode
   | 'INFERENCE_FAILED'
   /** The scored event could not be encoded (e.g. a value JSON cannot represent). */
   | 'ENCODE_FAILED'
