@@ -3,8 +3,10 @@
 confluent-kafka (librdkafka) consumer and producer, onnxruntime, micro-batches of up to 256
 events or 5 ms, features built per event in plain Python as models/fraud/1/model.json
 describes them, one `session.run` per micro-batch, the scored event (the input plus a `fraud`
-object, like streamscore's) produced to the output topic, and offsets committed after the
-producer has flushed the batch (at-least-once, like streamscore).
+object, like streamscore's) produced to the output topic without waiting, on the input's
+partition (so librdkafka's idempotent producer keeps each partition's order). At-least-once,
+like streamscore, without a flush per micro-batch: an input offset is stored only from the
+delivery callback of its output, and auto-commit commits the stored offsets.
 
 Configured through the environment, like streamscore's topology: KAFKA_BROKERS, INPUT_TOPIC,
 OUTPUT_TOPIC, CONSUMER_GROUP, MODEL_PATH. Runs until SIGTERM or SIGINT.
@@ -20,7 +22,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 import onnxruntime as ort
-from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
 MAX_BATCH = 256
 MAX_WAIT_S = 0.005
@@ -65,13 +67,30 @@ def main() -> None:
             "bootstrap.servers": brokers,
             "group.id": os.environ["CONSUMER_GROUP"],
             "auto.offset.reset": "earliest",
-            "enable.auto.commit": False,
+            "enable.auto.commit": True,
+            "enable.auto.offset.store": False,
         }
     )
-    producer = Producer({"bootstrap.servers": brokers, "acks": "all", "linger.ms": 5})
+    producer = Producer(
+        {"bootstrap.servers": brokers, "acks": "all", "enable.idempotence": True, "linger.ms": 5}
+    )
     consumer.subscribe([input_topic])
 
     running = True
+    failure: list[KafkaException] = []
+
+    def delivered(error, source_partition: int, source_offset: int) -> None:
+        if error is not None:
+            # Not stored: the event is read again after a restart.
+            failure.append(KafkaException(error))
+            return
+        try:
+            consumer.store_offsets(
+                offsets=[TopicPartition(input_topic, source_partition, source_offset + 1)]
+            )
+        except KafkaException:
+            # The partition was revoked meanwhile: its new owner reads from the last commit.
+            pass
 
     def stop(_signum, _frame):
         nonlocal running
@@ -80,8 +99,17 @@ def main() -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
+    def produce(*args, **kwargs) -> None:
+        while True:
+            try:
+                producer.produce(*args, **kwargs)
+                return
+            except BufferError:
+                # The producer's queue is full: serve delivery callbacks until there is room.
+                producer.poll(0.05)
+
     try:
-        while running:
+        while running and not failure:
             messages = consumer.consume(num_messages=MAX_BATCH, timeout=MAX_WAIT_S)
             if not messages:
                 continue
@@ -105,15 +133,19 @@ def main() -> None:
                     "version": 1,
                     "scoredAt": scored_at,
                 }
-                producer.produce(
+                source = sources[i]
+                produce(
                     output_topic,
                     json.dumps(event).encode("utf-8"),
-                    key=sources[i].key(),
-                    partition=sources[i].partition(),
+                    key=source.key(),
+                    partition=source.partition(),
+                    on_delivery=lambda error, _message, p=source.partition(), o=source.offset(): (
+                        delivered(error, p, o)
+                    ),
                 )
-                producer.poll(0)
-            producer.flush()
-            consumer.commit(asynchronous=True)
+            producer.poll(0)
+        if failure:
+            raise failure[0]
     finally:
         producer.flush(10)
         consumer.close()
