@@ -140,6 +140,15 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     options.onFatal?.(error);
   }
 
+  const stages = {
+    fetch: metrics.stageSeconds.labels({ ...labels, stage: 'fetch' }),
+    batchFill: metrics.stageSeconds.labels({ ...labels, stage: 'batch_fill' }),
+    inference: metrics.stageSeconds.labels({ ...labels, stage: 'inference' }),
+    output: metrics.stageSeconds.labels({ ...labels, stage: 'output' }),
+  };
+  /** When each batch in flight was dispatched and scored (performance.now()). */
+  const batchTimes = new Map<Batch<PendingEvent>, { dispatchedAt: number; scoredAt: number }>();
+
   const batcher: DynamicBatcher<PendingEvent> = createDynamicBatcher<PendingEvent>({
     width: extractor.width,
     maxBatchSize: topology.batching.maxBatchSize,
@@ -148,6 +157,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     maxQueuedEvents: topology.batching.maxQueuedEvents,
     onBatch: (batch) => {
       metrics.batchSize.observe(labels, batch.size);
+      observeDispatch(batch);
       // Inference starts now (a worker pool runs several batches at once); the outbox sends in
       // dispatch order, which keeps each partition's outputs in input order.
       outbox.push(batch, scoreBatch(batch));
@@ -166,6 +176,17 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     maxRecordBytes: topology.input.maxRecordBytes,
     scoreField: topology.output.scoreField,
   });
+
+  /** The fetch and batch_fill stages of a batch's first event, as the batch leaves for the model. */
+  function observeDispatch(batch: Batch<PendingEvent>): void {
+    const dispatchedAt = performance.now();
+    batchTimes.set(batch, { dispatchedAt, scoredAt: dispatchedAt });
+    const first = batch.items[0];
+    if (first === undefined) return;
+    const openedAtWallMs = Date.now() - (dispatchedAt - batch.openedAtMs);
+    stages.fetch.observe(Math.max(0, openedAtWallMs - Number(first.record.timestamp)) / 1000);
+    stages.batchFill.observe((dispatchedAt - batch.openedAtMs) / 1000);
+  }
 
   function deadLetter(letters: readonly DeadLetter[]): void {
     (deadLetters as DeadLetterWriter).write(letters);
@@ -201,13 +222,20 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
           detail,
         })),
       );
+      batchTimes.delete(batch);
       batcher.release(batch);
       return undefined;
     }
+    const scoredAt = performance.now();
     metrics.inferenceSeconds.observe(
       { ...labels, model: options.model.name },
-      (performance.now() - started) / 1000,
+      (scoredAt - started) / 1000,
     );
+    const times = batchTimes.get(batch);
+    if (times !== undefined) {
+      times.scoredAt = scoredAt;
+      stages.inference.observe((scoredAt - times.dispatchedAt) / 1000);
+    }
     const { messages, failed } = scoredRecords(batch, outputs, {
       codec,
       model: options.model,
@@ -267,6 +295,11 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         scored++;
       }
       metrics.eventsScored.inc({ ...labels, model: options.model.name }, scored);
+      const times = batchTimes.get(batch);
+      if (times !== undefined) {
+        stages.output.observe((performance.now() - times.scoredAt) / 1000);
+        batchTimes.delete(batch);
+      }
       batcher.release(batch);
     }
     lastProgressAt = ackedAt;

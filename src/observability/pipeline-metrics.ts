@@ -12,6 +12,7 @@ export interface PipelineMetrics {
   readonly queueDepth: Gauge<'topology'>;
   readonly inferenceSeconds: Histogram<'topology' | 'model'>;
   readonly endToEndSeconds: Histogram<'topology'>;
+  readonly stageSeconds: Histogram<'topology' | 'stage'>;
   readonly consumerLag: Gauge<'topology' | 'topic' | 'partition'>;
   readonly pausedPartitions: Gauge<'topology'>;
   readonly commits: Counter<'topology' | 'outcome'>;
@@ -66,6 +67,13 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       help: "From the input record's Kafka timestamp to the output topic's acknowledgement.",
       labelNames: ['topology'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    stageSeconds: new Histogram({
+      name: 'streamscore_stage_duration_seconds',
+      help: "Where a batch's time goes, once per batch, for its first event: fetch (Kafka timestamp to taken from a fetch), batch_fill (waiting for the batch to close), inference (to the model's answer, with any wait for a worker), output (scored to acknowledged by the output topic). The four add up to that event's end-to-end latency.",
+      labelNames: ['topology', 'stage'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
     consumerLag: new Gauge({

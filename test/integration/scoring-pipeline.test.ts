@@ -58,7 +58,7 @@ describe('scoring pipeline', () => {
         events.map((event) => JSON.stringify(event)),
         (index) => events[index]?.card_id ?? null,
       );
-      await startScoring(topology);
+      const service = await startScoring(topology);
 
       const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
         topic: topics.output,
@@ -93,6 +93,33 @@ describe('scoring pipeline', () => {
       for (const [partition, records] of byPartition(output)) {
         const offsets = records.map((record) => Number(record.headers[HEADERS.sourceOffset]));
         expect(offsets, `partition ${partition}`).toEqual(offsets.map((_, position) => position));
+      }
+
+      // The stage breakdown times every batch once per stage, each stage a real duration.
+      const sample = async (metric: string, suffix: string, stage?: string) => {
+        const metrics = await service.registry.getMetricsAsJSON();
+        const found = metrics
+          .find(({ name }) => name === metric)
+          ?.values.find(
+            (value) =>
+              'metricName' in value &&
+              value.metricName === `${metric}${suffix}` &&
+              (stage === undefined || value.labels['stage'] === stage),
+          );
+        return found?.value ?? 0;
+      };
+      const batches = await sample('streamscore_batch_size_events', '_count');
+      expect(batches).toBeGreaterThan(0);
+      for (const stage of ['fetch', 'batch_fill', 'inference', 'output']) {
+        await expect
+          .poll(() => sample('streamscore_stage_duration_seconds', '_count', stage), {
+            message: stage,
+          })
+          .toBe(batches);
+        expect(
+          await sample('streamscore_stage_duration_seconds', '_sum', stage),
+          stage,
+        ).toBeGreaterThan(0);
       }
     },
   );
