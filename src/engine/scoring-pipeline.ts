@@ -37,9 +37,10 @@ import type { Logger, NotReady } from '../observability/index.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
 import {
   createRecordIntake,
-  scoredRecords,
+  createScoredRecordBuilder,
   type PendingEvent,
   type ScoredMessage,
+  type ScoredRecordBuilder,
 } from '../scoring/index.js';
 import type { Topology } from '../topology/index.js';
 
@@ -123,7 +124,8 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       : { commitIntervalMs: options.commitIntervalMs }),
   });
 
-  let outputPartitions = 1;
+  /** Set in start(), once the output topic's partitions are known. */
+  let outputRecords: ScoredRecordBuilder | undefined;
   let outputSink: KafkaSink | undefined;
   let deadLetterSink: KafkaSink | undefined;
   let deadLetters: DeadLetterWriter | undefined;
@@ -146,8 +148,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     inference: metrics.stageSeconds.labels({ ...labels, stage: 'inference' }),
     output: metrics.stageSeconds.labels({ ...labels, stage: 'output' }),
   };
-  /** When each batch in flight was dispatched and scored (performance.now()). */
-  const batchTimes = new Map<Batch<PendingEvent>, { dispatchedAt: number; scoredAt: number }>();
+  // Labelled children, observed per batch or per event without hashing their labels each time.
+  const modelLabels = { ...labels, model: options.model.name };
+  const inferenceSeconds = metrics.inferenceSeconds.labels(modelLabels);
+  const eventsScored = metrics.eventsScored.labels(modelLabels);
+  const endToEndSeconds = metrics.endToEndSeconds.labels(labels);
+  /** When the model answered for each batch still waiting for its output (performance.now()). */
+  const answeredAt = new Map<Batch<PendingEvent>, number>();
 
   const batcher: DynamicBatcher<PendingEvent> = createDynamicBatcher<PendingEvent>({
     width: extractor.width,
@@ -180,7 +187,6 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   /** The fetch and batch_fill stages of a batch's first event, as the batch leaves for the model. */
   function observeDispatch(batch: Batch<PendingEvent>): void {
     const dispatchedAt = performance.now();
-    batchTimes.set(batch, { dispatchedAt, scoredAt: dispatchedAt });
     const first = batch.items[0];
     if (first === undefined) return;
     const openedAtWallMs = Date.now() - (dispatchedAt - batch.openedAtMs);
@@ -222,28 +228,16 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
           detail,
         })),
       );
-      batchTimes.delete(batch);
       batcher.release(batch);
       return undefined;
     }
-    const scoredAt = performance.now();
-    metrics.inferenceSeconds.observe(
-      { ...labels, model: options.model.name },
-      (scoredAt - started) / 1000,
-    );
-    const times = batchTimes.get(batch);
-    if (times !== undefined) {
-      times.scoredAt = scoredAt;
-      stages.inference.observe((scoredAt - times.dispatchedAt) / 1000);
-    }
-    const { messages, failed } = scoredRecords(batch, outputs, {
-      codec,
-      model: options.model,
-      outputs: topology.model.outputs,
-      scoreField: topology.output.scoreField,
-      inputTopic,
-      outputPartitions,
-    });
+    const answered = performance.now();
+    // Scoring starts as the batch is dispatched: the inference stage is the inference duration.
+    const seconds = (answered - started) / 1000;
+    inferenceSeconds.observe(seconds);
+    stages.inference.observe(seconds);
+    answeredAt.set(batch, answered);
+    const { messages, failed } = (outputRecords as ScoredRecordBuilder)(batch, outputs);
     deadLetter(failed);
     return messages;
   }
@@ -283,22 +277,21 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
 
   function completeScored(batches: Batch<PendingEvent>[]): void {
     const ackedAt = Date.now();
-    const endToEndSeconds = metrics.endToEndSeconds.labels(labels);
+    const outputAckedAt = performance.now();
     for (const batch of batches) {
       let scored = 0;
       for (const { partition, record, deadLettered } of batch.items) {
         // A dead-lettered event is finished by the dead-letter writer.
         if (deadLettered) continue;
         source.complete(partition, record.offset);
-        // Observed per event through the labelled child: no label hashing per event.
         endToEndSeconds.observe((ackedAt - Number(record.timestamp)) / 1000);
         scored++;
       }
-      metrics.eventsScored.inc({ ...labels, model: options.model.name }, scored);
-      const times = batchTimes.get(batch);
-      if (times !== undefined) {
-        stages.output.observe((performance.now() - times.scoredAt) / 1000);
-        batchTimes.delete(batch);
+      eventsScored.inc(scored);
+      const answered = answeredAt.get(batch);
+      if (answered !== undefined) {
+        stages.output.observe((outputAckedAt - answered) / 1000);
+        answeredAt.delete(batch);
       }
       batcher.release(batch);
     }
@@ -327,15 +320,20 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   }
 
   /** Fails with the names of missing topics; reads the output's partitions and the limits. */
-  async function prepareTopics(): Promise<Map<string, number>> {
+  async function prepareTopics(): Promise<{
+    outputPartitions: number;
+    maxMessageBytes: Map<string, number>;
+  }> {
     const admin = kafka.admin();
     await admin.connect();
     try {
       const topics = [inputTopic, topology.output.topic, topology.deadLetter.topic];
       await requireTopics(admin, topics, topology.kafka.brokers, topology.sourceFile);
       const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
-      outputPartitions = metadata.topics[0]?.partitions.length ?? 1;
-      return await readMaxMessageBytes(admin, topics.slice(1));
+      return {
+        outputPartitions: metadata.topics[0]?.partitions.length ?? 1,
+        maxMessageBytes: await readMaxMessageBytes(admin, topics.slice(1)),
+      };
     } finally {
       await admin.disconnect();
     }
@@ -375,7 +373,15 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   return {
     async start() {
       await producer.connect();
-      const limits = await prepareTopics();
+      const { outputPartitions, maxMessageBytes: limits } = await prepareTopics();
+      outputRecords = createScoredRecordBuilder({
+        codec,
+        model: options.model,
+        outputs: topology.model.outputs,
+        scoreField: topology.output.scoreField,
+        inputTopic,
+        outputPartitions,
+      });
       const sinkOptions = { producer, maxRequestBytes: MAX_SEND_BYTES, logger: log };
       outputSink = createKafkaSink({
         ...sinkOptions,

@@ -10,8 +10,9 @@ export {
   type RecordIntakeOptions,
 } from './record-intake.js';
 export {
-  scoredRecords,
+  createScoredRecordBuilder,
   type ScoredMessage,
+  type ScoredRecordBuilder,
   type ScoredRecords,
   type ScoredRecordsOptions,
 } from './scored-records.js';

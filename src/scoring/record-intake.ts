@@ -38,15 +38,13 @@ export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
   const { codec, extractor, batcher, maxRecordBytes, scoreField } = options;
   return (partition, record) => {
     const value = record.value;
-    const refuse = (reason: DeadLetter['reason'], detail: string): DeadLetter => ({
-      partition,
-      record,
-      reason,
-      detail,
-    });
-    if (value === null) return refuse('DECODE_FAILED', 'record has no value (tombstone)');
+    if (value === null) {
+      return refuse(partition, record, 'DECODE_FAILED', 'record has no value (tombstone)');
+    }
     if (value.length > maxRecordBytes) {
       return refuse(
+        partition,
+        record,
         'RECORD_TOO_LARGE',
         `record of ${value.length} bytes exceeds input.maxRecordBytes (${maxRecordBytes})`,
       );
@@ -56,6 +54,8 @@ export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
       event = codec.decode(value) as Record<string, unknown>;
     } catch (error) {
       return refuse(
+        partition,
+        record,
         'DECODE_FAILED',
         `not a valid ${codec.format} event: ${(error as Error).message}`,
       );
@@ -66,9 +66,16 @@ export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
       featureError = extractor.extract(event, rows, offset);
     } catch (error) {
       // A value the extractor did not foresee costs this event only.
-      return refuse('FEATURE_INVALID', `feature extraction failed: ${String(error)}`);
+      return refuse(
+        partition,
+        record,
+        'FEATURE_INVALID',
+        `feature extraction failed: ${String(error)}`,
+      );
     }
-    if (featureError !== undefined) return refuse(featureError.code, featureError.message);
+    if (featureError !== undefined) {
+      return refuse(partition, record, featureError.code, featureError.message);
+    }
     batcher.commitRow({
       partition,
       record,
@@ -77,4 +84,14 @@ export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
     });
     return undefined;
   };
+}
+
+// A plain function, not a closure per record: intake runs once for every input event.
+function refuse(
+  partition: number,
+  record: KafkaMessage,
+  reason: DeadLetter['reason'],
+  detail: string,
+): DeadLetter {
+  return { partition, record, reason, detail };
 }

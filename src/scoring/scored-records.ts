@@ -19,6 +19,12 @@ export interface ScoredRecordsOptions {
   readonly outputPartitions: number;
 }
 
+/** The output records of one scored batch: `(batch, the model's outputs for it)`. */
+export type ScoredRecordBuilder = (
+  batch: Batch<PendingEvent>,
+  outputs: ModelOutputs,
+) => ScoredRecords;
+
 export interface ScoredRecords {
   readonly messages: ScoredMessage[];
   /** Events whose scored record could not be encoded; each is marked dead-lettered. */
@@ -30,54 +36,57 @@ export interface ScoredRecords {
  * `output.scoreField` (every model output, the model, its version, when it was scored), keyed as
  * the input, on partition p mod N of the output, with the provenance headers of docs/scoring.md.
  */
-export function scoredRecords(
-  batch: Batch<PendingEvent>,
-  outputs: ModelOutputs,
-  options: ScoredRecordsOptions,
-): ScoredRecords {
+export function createScoredRecordBuilder(options: ScoredRecordsOptions): ScoredRecordBuilder {
   const { codec, model, scoreField, inputTopic, outputPartitions } = options;
   const modelLabel = `${model.name}@${model.version}`;
-  const scoredAt = new Date().toISOString();
-  const messages: ScoredMessage[] = [];
-  const failed: DeadLetter[] = [];
-  for (let i = 0; i < batch.size; i++) {
-    const event = batch.items[i] as PendingEvent;
-    const { partition, record, eventWithScoreField } = event;
-    const score: Record<string, unknown> = {};
-    for (const output of options.outputs) {
-      score[output.field] = outputValue(outputs[output.name], i, output.column);
-    }
-    score.model = model.name;
-    score.version = model.version;
-    score.scoredAt = scoredAt;
-    let value: Buffer;
-    try {
-      value = codec.encodeWithField(record.value as Buffer, eventWithScoreField, scoreField, score);
-    } catch (error) {
-      event.deadLettered = true;
-      failed.push({
-        partition,
-        record,
-        reason: 'ENCODE_FAILED',
-        detail: `scored event not encodable as ${codec.format}: ${String(error)}`,
+  return (batch, outputs) => {
+    const scoredAt = new Date().toISOString();
+    const messages: ScoredMessage[] = [];
+    const failed: DeadLetter[] = [];
+    for (let i = 0; i < batch.size; i++) {
+      const event = batch.items[i] as PendingEvent;
+      const { partition, record, eventWithScoreField } = event;
+      const score: Record<string, unknown> = {};
+      for (const output of options.outputs) {
+        score[output.field] = outputValue(outputs[output.name], i, output.column);
+      }
+      score.model = model.name;
+      score.version = model.version;
+      score.scoredAt = scoredAt;
+      let value: Buffer;
+      try {
+        value = codec.encodeWithField(
+          record.value as Buffer,
+          eventWithScoreField,
+          scoreField,
+          score,
+        );
+      } catch (error) {
+        event.deadLettered = true;
+        failed.push({
+          partition,
+          record,
+          reason: 'ENCODE_FAILED',
+          detail: `scored event not encodable as ${codec.format}: ${String(error)}`,
+        });
+        continue;
+      }
+      messages.push({
+        key: record.key,
+        value,
+        partition: partition % outputPartitions,
+        headers: {
+          [HEADERS.sourceTopic]: inputTopic,
+          [HEADERS.sourcePartition]: String(partition),
+          [HEADERS.sourceOffset]: record.offset,
+          [HEADERS.sourceTimestamp]: record.timestamp,
+          [HEADERS.modelVersion]: modelLabel,
+        },
+        source: event,
       });
-      continue;
     }
-    messages.push({
-      key: record.key,
-      value,
-      partition: partition % outputPartitions,
-      headers: {
-        [HEADERS.sourceTopic]: inputTopic,
-        [HEADERS.sourcePartition]: String(partition),
-        [HEADERS.sourceOffset]: record.offset,
-        [HEADERS.sourceTimestamp]: record.timestamp,
-        [HEADERS.modelVersion]: modelLabel,
-      },
-      source: event,
-    });
-  }
-  return { messages, failed };
+    return { messages, failed };
+  };
 }
 
 /** Row `row` of an output tensor: one column, a chosen column, or every column as an array. */

@@ -7,10 +7,11 @@ import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createDynamicBatcher, type Batch } from '../../../src/batching/index.js';
 import { createFeatureExtractor } from '../../../src/features/index.js';
+import type { ModelOutputs } from '../../../src/inference/index.js';
 import { createJsonCodec, HEADERS } from '../../../src/io/index.js';
 import {
   createRecordIntake,
-  scoredRecords,
+  createScoredRecordBuilder,
   type PendingEvent,
 } from '../../../src/scoring/index.js';
 import { featuresFrom } from '../../harness/feature-specs.js';
@@ -115,11 +116,11 @@ describe('scored records', () => {
     intake(6, record('{"amount": 1, "channel": "pos"}'));
     intake(6, record('{"amount": 2, "channel": "ecom", "fraud": {"stale": true}}', '8'));
     const [batch] = batches as [Batch<PendingEvent>];
-    const outputs = {
+    const outputs: ModelOutputs = {
       probabilities: { dims: [2, 2], data: Float32Array.from([0.75, 0.25, 0.5, 0.5]) },
       label: { dims: [2], data: BigInt64Array.from([0n, 1n]) },
     };
-    const { messages, failed } = scoredRecords(batch, outputs as never, options);
+    const { messages, failed } = createScoredRecordBuilder(options)(batch, outputs);
     expect(failed).toEqual([]);
     const values = messages.map((message) => JSON.parse(String(message.value)));
     expect(
