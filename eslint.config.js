@@ -42,7 +42,7 @@ const SIBLING_TOOL = {
 };
 
 const restrict = (...patterns) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((pattern) => ({ ...pattern })) }],
+  'no-restricted-imports': ['error', { patterns }],
 });
 
 export default tseslint.config(
