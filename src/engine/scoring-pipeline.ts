@@ -13,7 +13,6 @@
  * outputs keep the input order (every event of input partition p goes to output partition
  * p mod N). Inference of later batches overlaps the send of earlier ones.
  */
-import { Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createDynamicBatcher, type Batch, type DynamicBatcher } from '../batching/index.js';
 import { createFeatureExtractor } from '../features/index.js';
@@ -25,6 +24,7 @@ import {
   createKafkaSink,
   createKafkaSource,
   createOrderedOutbox,
+  createRecordProducer,
   readMaxMessageBytes,
   requireTopics,
   type DeadLetter,
@@ -32,6 +32,8 @@ import {
   type EventCodec,
   type KafkaSink,
   type OrderedOutbox,
+  type RecordProducer,
+  type SourceRecord,
 } from '../io/index.js';
 import type { Logger, NotReady } from '../observability/index.js';
 import { createPipelineMetrics, type PipelineMetrics } from '../observability/index.js';
@@ -70,7 +72,8 @@ export interface ScoringPipeline {
 /**
  * Scored batches that are ready together go out in one produce request up to this size, and
  * dead letters too: small enough that kafkajs's grouping of a request's records by partition,
- * which costs the square of the records per partition, stays negligible. The topic's own
+ * which costs the square of the records per partition, stays negligible (@platformatic/kafka
+ * groups in linear time; the same size serves it). The topic's own
  * max.message.bytes bounds it further (see the sink).
  */
 const MAX_SEND_BYTES = 512 * 1024;
@@ -97,14 +100,10 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   const { brokerTimeoutMs, stallTimeoutMs } = topology.observability.readiness;
   const codec: EventCodec = createJsonCodec();
   const extractor = createFeatureExtractor(topology.features);
+  // Topic checks at start-up use kafkajs's admin whichever client scores.
   const kafka = createKafkaClient(topology.kafka, logger);
-  const producer: Producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    // Outputs name their partition; only dead letters are placed by key, with Kafka's murmur2.
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  const source = createKafkaSource({
-    kafka,
+  const producer: RecordProducer = createRecordProducer(topology.kafka, logger);
+  const source = createKafkaSource(topology.kafka, {
     topic: inputTopic,
     groupId: topology.input.groupId,
     fromBeginning: topology.input.fromBeginning,
@@ -300,7 +299,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   }
 
   /** Takes the leading records of a fetch while the batcher has room. */
-  function takeRecords(partition: number, records: readonly KafkaMessage[]): number {
+  function takeRecords(partition: number, records: readonly SourceRecord[]): number {
     const letters: DeadLetter[] = [];
     let taken = 0;
     for (const record of records) {
@@ -403,6 +402,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       await source.start();
       log.info(
         {
+          client: topology.kafka.client ?? 'kafkajs',
           input: inputTopic,
           output: topology.output.topic,
           deadLetter: topology.deadLetter.topic,

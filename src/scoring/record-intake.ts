@@ -1,12 +1,11 @@
-import type { KafkaMessage } from 'kafkajs';
 import type { DynamicBatcher } from '../batching/index.js';
 import type { FeatureError, FeatureExtractor } from '../features/index.js';
-import type { DeadLetter, EventCodec } from '../io/index.js';
+import type { DeadLetter, EventCodec, SourceRecord } from '../io/index.js';
 
 /** One accepted event on its way through the batcher. */
 export interface PendingEvent {
   readonly partition: number;
-  readonly record: KafkaMessage;
+  readonly record: SourceRecord;
   /**
    * The decoded event, kept only when it already has the score field (it is then encoded
    * whole); otherwise the score is appended to the input bytes, and holding thousands of
@@ -32,7 +31,7 @@ export interface RecordIntakeOptions {
  * or says why it goes to the DLQ instead: a tombstone, a record over the size limit, bytes that
  * do not decode, features that do not extract. A bad record costs that record only.
  */
-export type RecordIntake = (partition: number, record: KafkaMessage) => DeadLetter | undefined;
+export type RecordIntake = (partition: number, record: SourceRecord) => DeadLetter | undefined;
 
 export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
   const { codec, extractor, batcher, maxRecordBytes, scoreField } = options;
@@ -89,7 +88,7 @@ export function createRecordIntake(options: RecordIntakeOptions): RecordIntake {
 // A plain function, not a closure per record: intake runs once for every input event.
 function refuse(
   partition: number,
-  record: KafkaMessage,
+  record: SourceRecord,
   reason: DeadLetter['reason'],
   detail: string,
 ): DeadLetter {

@@ -1,12 +1,11 @@
-import type { Message } from 'kafkajs';
 import type { Batch } from '../batching/index.js';
 import type { ModelOutputs } from '../inference/index.js';
-import { HEADERS, type DeadLetter, type EventCodec } from '../io/index.js';
+import { HEADERS, type DeadLetter, type EventCodec, type OutgoingRecord } from '../io/index.js';
 import type { Topology } from '../topology/index.js';
 import type { PendingEvent } from './record-intake.js';
 
 /** A scored output record, with the event it came from. */
-export type ScoredMessage = Message & { readonly source: PendingEvent };
+export type ScoredMessage = OutgoingRecord & { readonly source: PendingEvent };
 
 export interface ScoredRecordsOptions {
   readonly codec: EventCodec;

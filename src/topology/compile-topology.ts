@@ -5,6 +5,8 @@ import type { ExecutionProvider, TopologyDocument } from './topology-schema.js';
 
 export interface KafkaConnection {
   readonly brokers: readonly string[];
+  /** The client the scoring path's consumer and producer use. */
+  readonly client?: 'kafkajs' | 'platformatic';
   readonly clientId: string;
   readonly tls?: {
     readonly caFile?: string;
@@ -83,7 +85,7 @@ export function compileTopology(
     throw new TypeError(`${origin.file}: no features, and no model features to take instead`);
   }
   const { registry, ...model } = document.model;
-  const { tls, sasl, brokers, clientId, connectTimeoutMs } = document.kafka;
+  const { tls, sasl, brokers, client, clientId, connectTimeoutMs } = document.kafka;
   const topology: Topology = {
     sourceFile: origin.file,
     name: document.name,
@@ -91,6 +93,7 @@ export function compileTopology(
       brokers: (Array.isArray(brokers) ? brokers : brokers.split(','))
         .map((broker) => broker.trim())
         .filter((broker) => broker !== ''),
+      client,
       clientId,
       connectTimeoutMs,
       ...(tls?.enabled ? { tls: withoutEnabled(tls) } : {}),

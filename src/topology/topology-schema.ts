@@ -54,6 +54,12 @@ const kafka = z
     clientId: text(nonEmpty().default('streamscore')).describe(
       'Kafka client id, shown in broker logs.',
     ),
+    client: z
+      .enum(['kafkajs', 'platformatic'])
+      .default('kafkajs')
+      .describe(
+        'Kafka client of the scoring path (the input consumer and the output and dead-letter producer): `kafkajs`, or `platformatic` (@platformatic/kafka, maintained, less CPU per event). Topic administration and the drift stream use kafkajs either way. See docs/operations.md, "Choosing the Kafka client".',
+      ),
     tls: tls.optional(),
     sasl: sasl.optional(),
     connectTimeoutMs: positiveInt()

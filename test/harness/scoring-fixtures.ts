@@ -5,6 +5,7 @@
 import type { Kafka, Message } from 'kafkajs';
 import ort from 'onnxruntime-node';
 import { createFeatureExtractor } from '../../src/features/index.js';
+import type { KafkaClientName } from '../../src/io/index.js';
 import { createLogger } from '../../src/observability/index.js';
 import { createTransactionGenerator, type CardTransaction } from '../../tools/synthetic/index.js';
 import { loadTopology, type Topology } from '../../src/topology/index.js';
@@ -17,10 +18,18 @@ export interface ScoringTopics {
   readonly group: string;
 }
 
+/** The clients the Kafka contract tests run against, each on the real broker. */
+export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'platformatic'];
+
 /** Environment that points topologies/fraud.yaml at the harness broker and fresh topics. */
-export function fraudTopologyEnv(brokers: string, topics: ScoringTopics): Record<string, string> {
+export function fraudTopologyEnv(
+  brokers: string,
+  topics: ScoringTopics,
+  client: KafkaClientName = 'kafkajs',
+): Record<string, string> {
   return {
     KAFKA_BROKERS: brokers,
+    KAFKA_CLIENT: client,
     INPUT_TOPIC: topics.input,
     OUTPUT_TOPIC: topics.output,
     DLQ_TOPIC: topics.deadLetter,
@@ -84,9 +93,14 @@ export async function createScoringTopics(
 export async function loadFraudTopology(
   brokers: string,
   topics: ScoringTopics,
-  file = 'topologies/fraud.yaml',
+  { file = 'topologies/fraud.yaml', client = 'kafkajs' }: FraudTopologyChoice = {},
 ): Promise<Topology> {
-  return loadTopology(file, { env: fraudTopologyEnv(brokers, topics) });
+  return loadTopology(file, { env: fraudTopologyEnv(brokers, topics, client) });
+}
+
+export interface FraudTopologyChoice {
+  readonly file?: string;
+  readonly client?: KafkaClientName;
 }
 
 export function quietLogger() {

@@ -18,9 +18,11 @@ import {
   createScoringTopics,
   fraudTopologyEnv,
   generateTransactions,
+  KAFKA_CLIENTS,
   loadFraudTopology,
   produceRoundRobin,
   referenceScores,
+  type FraudTopologyChoice,
   type ScoringTopics,
 } from '../harness/scoring-fixtures.js';
 
@@ -35,8 +37,11 @@ afterEach(async () => {
   }
 });
 
-async function startScorer(topics: ScoringTopics, file = 'topologies/fraud.yaml') {
-  const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics));
+async function startScorer(
+  topics: ScoringTopics,
+  { file = 'topologies/fraud.yaml', client = 'kafkajs' }: FraudTopologyChoice = {},
+) {
+  const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics, client));
   processes.push(scorer);
   await scorer.waitReady();
   return scorer;
@@ -74,13 +79,13 @@ function produceSteadily(
 const sourceKey = (record: ConsumedRecord) =>
   `${record.headers[HEADERS.sourcePartition]}/${record.headers[HEADERS.sourceOffset]}`;
 
-describe('streamscore run (process)', () => {
+describe.each(KAFKA_CLIENTS)('streamscore run (process) with %s', (client) => {
   it('loses nothing when killed with SIGKILL mid-run and restarted', async () => {
     const partitions = 3;
     const total = 30_000;
     const topics = await createScoringTopics(brokers, 'sigkill', partitions);
     const producing = produceSteadily(topics.input, partitions, total);
-    const first = await startScorer(topics);
+    const first = await startScorer(topics, { client });
     await waitFor(
       async () => ((await first.metric('streamscore_events_scored_total')) ?? 0) >= 2_000,
       'first scores',
@@ -90,7 +95,7 @@ describe('streamscore run (process)', () => {
     expect(await first.exited).toBe('SIGKILL');
     expect(scoredAtKill).toBeLessThan(total);
 
-    await startScorer(topics);
+    await startScorer(topics, { client });
     await producing;
     const admin = kafka.admin();
     await admin.connect();
@@ -117,7 +122,7 @@ describe('streamscore run (process)', () => {
     const partitions = 3;
     const topics = await createScoringTopics(brokers, 'sigterm', partitions);
     const producing = produceSteadily(topics.input, partitions, 40_000);
-    const scorer = await startScorer(topics);
+    const scorer = await startScorer(topics, { client });
     await waitFor(
       async () => ((await scorer.metric('streamscore_events_scored_total')) ?? 0) >= 3_000,
       'scores',
@@ -152,7 +157,9 @@ describe('streamscore run (process)', () => {
       committed?.partitions.map(({ offset }) => Number(offset)).every((offset) => offset > 0),
     ).toBe(true);
   });
+});
 
+describe('streamscore run (process)', () => {
   it('scores exactly the same with the model in worker threads', async () => {
     const partitions = 2;
     const count = 10_000;
@@ -164,7 +171,7 @@ describe('streamscore run (process)', () => {
       partitions,
       events.map((event) => JSON.stringify(event)),
     );
-    await startScorer(topics, 'test/fixtures/topologies/fraud-worker-threads.yaml');
+    await startScorer(topics, { file: 'test/fixtures/topologies/fraud-worker-threads.yaml' });
     const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('workers-out')), {
       topic: topics.output,
       count,
@@ -194,7 +201,7 @@ describe('streamscore run (process)', () => {
       await produceRoundRobin(kafka, topics.input, partitions, values);
     }
 
-    const scorer = await startScorer(topics, 'test/fixtures/topologies/slow-fraud.yaml');
+    const scorer = await startScorer(topics, { file: 'test/fixtures/topologies/slow-fraud.yaml' });
     let peakQueue = 0;
     let peakRssBytes = 0;
     let sawPaused = false;

@@ -12,6 +12,7 @@ import {
 import {
   createScoringTopics,
   generateTransactions,
+  KAFKA_CLIENTS,
   loadFraudTopology,
   produceRoundRobin,
   quietLogger,
@@ -38,7 +39,7 @@ interface ScoredEvent {
   fraud: { probability: number; label: number; model: string; version: number; scoredAt: string };
 }
 
-describe('scoring pipeline', () => {
+describe.each(KAFKA_CLIENTS)('scoring pipeline with %s', (client) => {
   it.each([
     { partitionsConsumedConcurrently: 1, fetchMaxBytesPerPartition: 1_048_576 },
     { partitionsConsumedConcurrently: 3, fetchMaxBytesPerPartition: 65_536 },
@@ -48,7 +49,7 @@ describe('scoring pipeline', () => {
       const partitions = 6;
       const count = 50_000;
       const topics = await createScoringTopics(brokers, 'score50k', partitions);
-      const loaded = await loadFraudTopology(brokers, topics);
+      const loaded = await loadFraudTopology(brokers, topics, { client });
       const topology = { ...loaded, input: { ...loaded.input, ...consumption } };
       const events = generateTransactions(count);
       await produceRoundRobin(
@@ -126,7 +127,7 @@ describe('scoring pipeline', () => {
 
   it('dead-letters bad records with the reason and keeps scoring the valid ones around them', async () => {
     const topics = await createScoringTopics(brokers, 'dlq', 1);
-    const topology = await loadFraudTopology(brokers, topics);
+    const topology = await loadFraudTopology(brokers, topics, { client });
     const [good1, good2, good3, good4, good5, good6] = generateTransactions(6, 11);
     const { amount: _amount, ...withoutAmount } = good2 as object as Record<string, unknown>;
     const values: string[] = [
@@ -206,7 +207,7 @@ describe('scoring pipeline', () => {
     const partitions = 4;
     const total = 20_000;
     const topics = await createScoringTopics(brokers, 'rebalance', partitions);
-    const topology = await loadFraudTopology(brokers, topics);
+    const topology = await loadFraudTopology(brokers, topics, { client });
     const producer = kafka.producer();
     await producer.connect();
     const generator = createTransactionGenerator({ seed: 3 });
@@ -249,14 +250,14 @@ describe('scoring pipeline', () => {
       expect(committedByPartition.get(partition), `partition ${partition}`).toBe(high);
     }
   });
+});
 
+describe('scoring pipeline', () => {
   it('refuses to start when the topology lacks one of the model’s features, naming where they part', async () => {
     const topics = await createScoringTopics(brokers, 'width', 1);
-    const topology = await loadFraudTopology(
-      brokers,
-      topics,
-      'test/fixtures/topologies/fraud-missing-feature.yaml',
-    );
+    const topology = await loadFraudTopology(brokers, topics, {
+      file: 'test/fixtures/topologies/fraud-missing-feature.yaml',
+    });
     const service = createService({ topology, logger: quietLogger(), httpPort: 0 });
     running.push(service);
     await expect(service.start()).rejects.toThrow(

@@ -7,11 +7,10 @@
  * whatever happens, every event leaves a record that names it and why it failed.
  */
 import { createHash } from 'node:crypto';
-import type { IHeaders, Message } from 'kafkajs';
 import type { Logger } from '../../observability/index.js';
 import { HEADERS, type DeadLetterReason } from '../record-headers.js';
 import type { KafkaSink } from './kafka-sink.js';
-import type { SourceRecord } from './source-record.js';
+import type { OutgoingRecord, RecordHeaders, SourceRecord } from './kafka-records.js';
 
 export interface DeadLetter {
   readonly partition: number;
@@ -58,13 +57,13 @@ export function createDeadLetterWriter(options: DeadLetterWriterOptions): DeadLe
     letter: DeadLetter,
     time: string,
     shape: Shape,
-  ): Message & { letter: DeadLetter } {
+  ): OutgoingRecord & { letter: DeadLetter } {
     const { record, partition, reason } = letter;
     const detail =
       letter.detail.length > MAX_DETAIL_CHARS
         ? `${letter.detail.slice(0, MAX_DETAIL_CHARS)}…`
         : letter.detail;
-    const headers: IHeaders =
+    const headers: RecordHeaders =
       shape === 'whole' || shape === 'no-value' ? { ...record.headers } : {};
     headers[HEADERS.errorClass] = reason;
     headers[HEADERS.errorMessage] = detail;

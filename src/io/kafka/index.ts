@@ -11,7 +11,9 @@ export {
   type KafkaClientTuning,
 } from './kafka-client.js';
 export { createKafkaSink, SinkAbortedError, type KafkaSink } from './kafka-sink.js';
-export { createKafkaSource, type KafkaSource, type KafkaSourceOptions } from './kafka-source.js';
+export type { RecordProducer } from './record-producer.js';
+export { createKafkaSource, createRecordProducer, type KafkaClientName } from './kafka-clients.js';
+export type { KafkaSource, KafkaSourceOptions } from './kafka-source.js';
 export {
   createOffsetWatermark,
   type OffsetWatermark,
@@ -31,7 +33,7 @@ export {
 export { readWholeTopic } from './read-whole-topic.js';
 export { recordBytes, singleRecordBatchBytes } from './record-size.js';
 export { requireTopics } from './require-topics.js';
-export type { SourceRecord } from './source-record.js';
+export type { OutgoingRecord, RecordHeaders, SourceRecord } from './kafka-records.js';
 export {
   connectTopicAdmin,
   type TopicAdmin,

@@ -31,13 +31,25 @@ export interface KafkaClientTuning {
 
 /**
  * A kafkajs client for the topology's cluster, logging through pino: the one place in
- * streamscore that constructs one, and the only place that reveals the SASL password.
+ * streamscore that constructs one.
  */
 export function createKafkaClient(
   connection: KafkaConnection,
   logger: Logger,
   tuning: KafkaClientTuning = {},
 ): Kafka {
+  return new Kafka(kafkajsConfig(connection, logger, tuning));
+}
+
+/**
+ * The kafkajs settings for `connection` (with platformaticConnectionOptions, the only places
+ * that reveal the SASL password).
+ */
+export function kafkajsConfig(
+  connection: KafkaConnection,
+  logger: Logger,
+  tuning: KafkaClientTuning = {},
+): KafkaConfig {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     brokers: [...connection.brokers],
@@ -66,7 +78,7 @@ export function createKafkaClient(
     const { mechanism, username, password } = connection.sasl;
     config.sasl = { mechanism, username, password: password.reveal() } as KafkaConfig['sasl'];
   }
-  return new Kafka(config);
+  return config;
 }
 
 export interface GroupConsumerOptions {

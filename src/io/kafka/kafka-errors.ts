@@ -1,6 +1,7 @@
 /**
- * What a failed Kafka call means for the caller: kafkajs wraps broker answers in retry errors
- * (`originalError`, `cause`), so the meaning is read from the whole chain.
+ * What a failed Kafka call means for the caller, read from the whole chain of errors: kafkajs
+ * wraps broker answers in retry errors (`originalError`, `cause`); @platformatic/kafka gathers
+ * them in aggregate errors (`errors`) of protocol errors that name the answer in `apiId`.
  */
 
 interface ErrorLike {
@@ -9,15 +10,20 @@ interface ErrorLike {
   readonly message?: unknown;
   readonly cause?: unknown;
   readonly originalError?: unknown;
+  readonly errors?: unknown;
+  readonly apiId?: unknown;
+  readonly code?: unknown;
 }
 
-function* errorChain(error: unknown): Generator<ErrorLike> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const link = current as ErrorLike;
-    yield link;
-    current = link.originalError ?? link.cause;
+/** The error, then what it wraps, depth first (an aggregate's errors before its cause). */
+function* errorChain(error: unknown, depth = 0): Generator<ErrorLike> {
+  if (depth >= 8 || typeof error !== 'object' || error === null) return;
+  const link = error as ErrorLike;
+  yield link;
+  if (Array.isArray(link.errors)) {
+    for (const inner of link.errors as unknown[]) yield* errorChain(inner, depth + 1);
   }
+  yield* errorChain(link.originalError ?? link.cause, depth + 1);
 }
 
 /**
@@ -26,21 +32,33 @@ function* errorChain(error: unknown): Generator<ErrorLike> {
  */
 export function isRecordTooLarge(error: unknown): boolean {
   for (const link of errorChain(error)) {
-    if (link.type === 'MESSAGE_TOO_LARGE' || link.type === 'RECORD_LIST_TOO_LARGE') return true;
+    const answer = link.type ?? link.apiId;
+    if (answer === 'MESSAGE_TOO_LARGE' || answer === 'RECORD_LIST_TOO_LARGE') return true;
   }
   return false;
 }
 
 /**
- * Trying again cannot help: the innermost error is marked not retriable (refused SASL
- * credentials are), unlike a refused or timed-out connection.
+ * Trying again cannot help: refused credentials (@platformatic/kafka's authentication error),
+ * or an innermost error kafkajs marks not retriable; unlike a refused or timed-out connection.
  */
 export function isKafkaErrorFinal(error: unknown): boolean {
   let innermost: ErrorLike | undefined;
-  for (const link of errorChain(error)) innermost = link;
+  for (const link of errorChain(error)) {
+    if (link.code === 'PLT_KFK_AUTHENTICATION') return true;
+    innermost = link;
+  }
   if (innermost === undefined) return false;
   const retriable = (innermost as { retriable?: unknown }).retriable;
   return retriable === false;
+}
+
+/** No broker could be reached or answered in time (a connection refused, reset or timed out). */
+export function isBrokerUnreachable(error: unknown): boolean {
+  for (const link of errorChain(error)) {
+    if (link.code === 'PLT_KFK_NETWORK' || link.name === 'KafkaJSConnectionError') return true;
+  }
+  return false;
 }
 
 /** One line for logs and readiness: the innermost message, which names the broker's answer. */

@@ -5,18 +5,19 @@
  * succeeds or the sink is aborted. Records never overtake each other: chunks of one send go one
  * after another, and the caller keeps one send in flight per ordered stream.
  */
-import type { Message, Producer } from 'kafkajs';
 import type { Logger } from '../../observability/index.js';
 import { isRecordTooLarge, kafkaErrorSummary } from './kafka-errors.js';
+import type { OutgoingRecord } from './kafka-records.js';
+import type { RecordProducer } from './record-producer.js';
 import { recordBytes, RECORD_BATCH_OVERHEAD_BYTES, singleRecordBatchBytes } from './record-size.js';
 
 export interface KafkaSinkOptions {
-  readonly producer: Producer;
+  readonly producer: RecordProducer;
   readonly topic: string;
   /** The topic's `max.message.bytes` (see `readMaxMessageBytes`). */
   readonly maxMessageBytes: number;
   /**
-   * Records of one send go out in requests of at most this many bytes. kafkajs writes all the
+   * Records of one send go out in requests of at most this many bytes. Clients write all the
    * records of a partition in a request as one record batch, which the topic's limit bounds,
    * so the effective size is the smaller of this and `maxMessageBytes`.
    */
@@ -40,7 +41,7 @@ export interface KafkaSink {
    * large for the topic (in their original order); those were not written. Rejects only with
    * `SinkAbortedError` once `abort()` was called.
    */
-  send<M extends Message>(messages: readonly M[]): Promise<M[]>;
+  send<M extends OutgoingRecord>(messages: readonly M[]): Promise<M[]>;
   /** Set while sends keep failing. */
   failure(): SinkFailure | undefined;
   /** Stops retrying: sends in progress and later ones reject with `SinkAbortedError`. */
@@ -112,11 +113,11 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
   }
 
   /** Sends one chunk until acknowledged; a too-large refusal is narrowed down to the records. */
-  async function sendChunk<M extends Message>(chunk: M[], refused: M[]): Promise<void> {
+  async function sendChunk<M extends OutgoingRecord>(chunk: M[], refused: M[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (aborted) throw new SinkAbortedError(topic);
       try {
-        await producer.send({ topic, messages: chunk, acks: -1 });
+        await producer.send(topic, chunk);
         noteSuccess();
         return;
       } catch (error) {

@@ -3,7 +3,7 @@
  * judged to fit a topic's `max.message.bytes` does fit, and requests built from these counts
  * stay under the broker's limits.
  */
-import type { IHeaders, Message } from 'kafkajs';
+import type { OutgoingRecord, RecordHeaders } from './kafka-records.js';
 
 /** A record batch's fixed header (magic v2): offsets, lengths, CRC, attributes, producer ids. */
 export const RECORD_BATCH_OVERHEAD_BYTES = 61;
@@ -13,7 +13,7 @@ const RECORD_FRAMING_BYTES = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 const HEADER_FRAMING_BYTES = 10;
 
 /** Upper bound of the bytes `message` adds to a record batch (uncompressed). */
-export function recordBytes(message: Pick<Message, 'key' | 'value' | 'headers'>): number {
+export function recordBytes(message: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   return (
     RECORD_FRAMING_BYTES +
     byteLength(message.key) +
@@ -24,12 +24,12 @@ export function recordBytes(message: Pick<Message, 'key' | 'value' | 'headers'>)
 
 /** Upper bound of a batch holding `message` alone: what the topic's `max.message.bytes` limits. */
 export function singleRecordBatchBytes(
-  message: Pick<Message, 'key' | 'value' | 'headers'>,
+  message: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>,
 ): number {
   return RECORD_BATCH_OVERHEAD_BYTES + recordBytes(message);
 }
 
-function headerBytes(headers: IHeaders | undefined): number {
+function headerBytes(headers: RecordHeaders | undefined): number {
   if (headers === undefined) return 0;
   let bytes = 0;
   for (const name in headers) {

@@ -13,6 +13,7 @@ import { createTestKafka, recordCount } from '../../harness/kafka-test-helpers.j
 import {
   createScoringTopics,
   generateTransactions,
+  KAFKA_CLIENTS,
   loadFraudTopology,
   produceRoundRobin,
   quietLogger,
@@ -100,7 +101,7 @@ function expectEachKeyOnce(records: InputRecord[], output: TopicCount, deadLette
   expect(twice.slice(0, 10), `${twice.length} keys twice`).toEqual([]);
 }
 
-describe('hostile input', () => {
+describe.each(KAFKA_CLIENTS)('hostile input with %s', (client) => {
   it('dead-letters a valid ~1 MiB event whose scored record the output topic refuses, and scores on', async () => {
     const partitions = 3;
     // Broker defaults (1,048,588 bytes) on output and DLQ, as a user's topics would have them.
@@ -108,7 +109,7 @@ describe('hostile input', () => {
       output: 1_048_588,
       deadLetter: 1_048_588,
     });
-    const topology = await loadFraudTopology(brokers, topics);
+    const topology = await loadFraudTopology(brokers, topics, { client });
     const normal = normalEvents(3_000, 21);
     const [template] = generateTransactions(1, 99);
     const large = JSON.stringify({ ...template, transaction_id: 'large-1', note: '' });
@@ -136,7 +137,7 @@ describe('hostile input', () => {
     const topics = await createScoringTopics(brokers, 'junk', partitions, {
       deadLetter: 1_048_588,
     });
-    const topology = await loadFraudTopology(brokers, topics);
+    const topology = await loadFraudTopology(brokers, topics, { client });
     const normal = normalEvents(2_000, 22);
     const junk: InputRecord[] = Array.from({ length: 20_000 }, (_, index) => ({
       key: `junk-${index}`,
@@ -158,7 +159,7 @@ describe('hostile input', () => {
   it('dead-letters 100k-deep nesting and invalid UTF-8 alone, never their batch neighbours', async () => {
     const partitions = 2;
     const topics = await createScoringTopics(brokers, 'deep', partitions);
-    const topology = await loadFraudTopology(brokers, topics);
+    const topology = await loadFraudTopology(brokers, topics, { client });
     const normal = normalEvents(6_000, 23);
     const templates = generateTransactions(60, 98);
     const scoreField = topology.output.scoreField;

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKafkaClient } from '../../../src/io/index.js';
+import { createKafkaClient, type KafkaClientName } from '../../../src/io/index.js';
 import { countRecords, missingKeys } from '../../harness/independent-count.js';
 import { uniqueName } from '../../harness/kafka-test-helpers.js';
 import { startKillableBroker, type KillableBroker } from '../../harness/killable-broker.js';
@@ -18,6 +18,7 @@ import {
   createScoringTopics,
   fraudTopologyEnv,
   generateTransactions,
+  KAFKA_CLIENTS,
   quietLogger,
   type ScoringTopics,
 } from '../../harness/scoring-fixtures.js';
@@ -85,8 +86,11 @@ async function produceEvents(producer: Producer, topic: string, count: number, s
   return events.map((event) => event.transaction_id);
 }
 
-async function startScorer(topics: ScoringTopics): Promise<ScorerProcess> {
-  const scorer = await startScorerProcess(topologyFile, fraudTopologyEnv(broker.brokers, topics));
+async function startScorer(topics: ScoringTopics, client: KafkaClientName): Promise<ScorerProcess> {
+  const scorer = await startScorerProcess(
+    topologyFile,
+    fraudTopologyEnv(broker.brokers, topics, client),
+  );
   processes.push(scorer);
   await scorer.waitReady();
   return scorer;
@@ -124,14 +128,14 @@ async function expectAllScored(topics: ScoringTopics, ids: readonly string[]) {
   expect(deadLetters).toBe(0);
 }
 
-describe('broker outage', () => {
+describe.each(KAFKA_CLIENTS)('broker outage with %s', (client) => {
   it('recovers from a SIGKILL during a backlog: /readyz 503 while down, nothing lost', async () => {
     const topics = await createScoringTopics(broker.brokers, 'outage-backlog', partitions);
     const producer = keyedProducer();
     await producer.connect();
     const ids = await produceEvents(producer, topics.input, 60_000, 31);
     await producer.disconnect();
-    const scorer = await startScorer(topics);
+    const scorer = await startScorer(topics, client);
     await waitFor(
       async () => ((await scorer.metric('streamscore_events_scored_total')) ?? 0) >= 5_000,
       'first scores',
@@ -162,7 +166,7 @@ describe('broker outage', () => {
 
   it('recovers from a SIGKILL during a live stream and scores what was produced meanwhile', async () => {
     const topics = await createScoringTopics(broker.brokers, 'outage-live', partitions);
-    const scorer = await startScorer(topics);
+    const scorer = await startScorer(topics, client);
     const producer = keyedProducer();
     await producer.connect();
     const acknowledged: string[] = [];
@@ -217,7 +221,7 @@ describe('broker outage', () => {
     const stopTimeoutMs = 3_000;
     const scorer = await startScorerProcess(
       topologyFile,
-      fraudTopologyEnv(broker.brokers, topics),
+      fraudTopologyEnv(broker.brokers, topics, client),
       ['--stop-timeout-ms', String(stopTimeoutMs)],
     );
     processes.push(scorer);

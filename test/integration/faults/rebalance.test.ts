@@ -3,6 +3,7 @@
  * every event id is counted in the output by an independent client.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { KafkaClientName } from '../../../src/io/index.js';
 import { countRecords, missingKeys } from '../../harness/independent-count.js';
 import { createTestKafka } from '../../harness/kafka-test-helpers.js';
 import { startScorerProcess, type ScorerProcess } from '../../harness/scorer-process.js';
@@ -10,6 +11,7 @@ import {
   createScoringTopics,
   fraudTopologyEnv,
   generateTransactions,
+  KAFKA_CLIENTS,
   produceRoundRobin,
   type ScoringTopics,
 } from '../../harness/scoring-fixtures.js';
@@ -26,12 +28,11 @@ afterEach(async () => {
   }
 });
 
-async function startScorer(
-  topics: ScoringTopics,
-  file = 'topologies/fraud.yaml',
-  args: readonly string[] = [],
-): Promise<ScorerProcess> {
-  const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics), args);
+async function startScorer(topics: ScoringTopics, client: KafkaClientName): Promise<ScorerProcess> {
+  const scorer = await startScorerProcess(
+    'topologies/fraud.yaml',
+    fraudTopologyEnv(brokers, topics, client),
+  );
   processes.push(scorer);
   await scorer.waitReady();
   return scorer;
@@ -57,7 +58,7 @@ async function produceKeyed(
 const scored = async (scorer: ScorerProcess) =>
   (await scorer.metric('streamscore_events_scored_total')) ?? 0;
 
-describe('rebalances', () => {
+describe.each(KAFKA_CLIENTS)('rebalances with %s', (client) => {
   it('loses nothing while a second instance joins and the first leaves mid-stream', async () => {
     const partitions = 4;
     const topics = await createScoringTopics(brokers, 'rebalance', partitions);
@@ -71,9 +72,9 @@ describe('rebalances', () => {
       }
       return ids;
     })();
-    const first = await startScorer(topics);
+    const first = await startScorer(topics, client);
     await waitFor(async () => (await scored(first)) >= 3_000, 'first scores', 60_000);
-    const second = await startScorer(topics);
+    const second = await startScorer(topics, client);
     await waitFor(async () => (await scored(second)) >= 1_000, 'the joiner scores', 60_000);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -108,7 +108,7 @@ describe('parseTopology', () => {
       'batchin: {}\nbatching:',
     );
     expect(errorsOf(source)).toEqual([
-      'topologies/test.yaml: kafka.brokerz: unknown key (allowed: brokers, clientId, tls, sasl, connectTimeoutMs) (line 5, column 3)',
+      'topologies/test.yaml: kafka.brokerz: unknown key (allowed: brokers, clientId, client, tls, sasl, connectTimeoutMs) (line 5, column 3)',
       'topologies/test.yaml: batchin: unknown key (allowed: name, kafka, input, output, deadLetter, features, model, batching, drift, observability) (line 40, column 1)',
     ]);
   });

@@ -1,9 +1,10 @@
-import type { Message, Producer, ProducerRecord } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   createKafkaSink,
   recordBytes,
+  type OutgoingRecord,
+  type RecordProducer,
   SinkAbortedError,
   singleRecordBatchBytes,
 } from '../../../../src/io/index.js';
@@ -12,15 +13,17 @@ const logger = pino({ level: 'silent' });
 
 /** A producer standing in for a broker with a per-batch byte limit, as Kafka enforces it. */
 function fakeBroker(limitBytes: number, failFirst = 0) {
-  const requests: Message[][] = [];
+  const requests: OutgoingRecord[][] = [];
   let failures = failFirst;
-  const producer = {
-    send: async (record: ProducerRecord) => {
+  const producer: RecordProducer = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    send: async (_topic, messages) => {
       if (failures > 0) {
         failures--;
         throw new Error('Connection error: connect ECONNREFUSED');
       }
-      const batchBytes = 61 + record.messages.reduce((sum, m) => sum + recordBytes(m), 0);
+      const batchBytes = 61 + messages.reduce((sum, m) => sum + recordBytes(m), 0);
       if (batchBytes > limitBytes) {
         throw Object.assign(
           new Error(
@@ -31,14 +34,13 @@ function fakeBroker(limitBytes: number, failFirst = 0) {
           },
         );
       }
-      requests.push(record.messages);
-      return [];
+      requests.push([...messages]);
     },
-  } as unknown as Producer;
+  };
   return { producer, requests };
 }
 
-const record = (key: string, bytes: number): Message => ({
+const record = (key: string, bytes: number): OutgoingRecord => ({
   key,
   value: Buffer.alloc(bytes, 0x61),
 });
@@ -65,7 +67,7 @@ describe('kafka sink', () => {
       ['a', 'b'],
       ['c'],
     ]);
-    expect(singleRecordBatchBytes(records[2] as Message)).toBeGreaterThan(10_000);
+    expect(singleRecordBatchBytes(records[2] as OutgoingRecord)).toBeGreaterThan(10_000);
   });
 
   it('narrows a refusal down to the records a broker with a lower limit than the topic refuses', async () => {

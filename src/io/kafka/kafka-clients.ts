@@ -1,0 +1,30 @@
+/**
+ * The topology's `kafka.client` picks the consumer and producer of the scoring path. Both
+ * clients sit behind the same `KafkaSource` and `RecordProducer`, so nothing past here knows
+ * which one runs.
+ */
+import type { Logger } from '../../observability/index.js';
+import type { KafkaConnection } from '../../topology/index.js';
+import { createKafkaClient } from './kafka-client.js';
+import type { KafkaSource, KafkaSourceOptions } from './kafka-source.js';
+import { createKafkajsSource } from './kafkajs-source.js';
+import { createPlatformaticProducer } from './platformatic-client.js';
+import { createPlatformaticSource } from './platformatic-source.js';
+import { createKafkajsProducer, type RecordProducer } from './record-producer.js';
+
+export type KafkaClientName = NonNullable<KafkaConnection['client']>;
+
+export function createKafkaSource(
+  connection: KafkaConnection,
+  options: KafkaSourceOptions,
+): KafkaSource {
+  return connection.client === 'platformatic'
+    ? createPlatformaticSource(connection, options)
+    : createKafkajsSource(createKafkaClient(connection, options.logger), options);
+}
+
+export function createRecordProducer(connection: KafkaConnection, logger: Logger): RecordProducer {
+  return connection.client === 'platformatic'
+    ? createPlatformaticProducer(connection)
+    : createKafkajsProducer(createKafkaClient(connection, logger));
+}
