@@ -93,7 +93,15 @@ export interface LatencySetting {
   /** Output records with no matching input record (should be 0). */
   readonly unmatchedOutputs: number;
   readonly meanBatchSize?: number;
+  /**
+   * Where a batch's first event spent its time, mean milliseconds per stage over the whole run
+   * (warm-up and every load), from streamscore's `streamscore_stage_duration_seconds`.
+   */
+  readonly stageMeansMs?: Readonly<Record<PipelineStage, number>>;
 }
+
+export const PIPELINE_STAGES = ['fetch', 'batch_fill', 'inference', 'output'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 interface ResultBase {
   readonly scenario: ScenarioId;
@@ -113,6 +121,8 @@ export interface KafkaCeilingResult extends ResultBase {
   readonly run?: BacklogRun;
   /** The same passthrough writing records shaped like streamscore's output. */
   readonly scoredShapeRun?: BacklogRun;
+  /** The scored-shape passthrough written with @platformatic/kafka. */
+  readonly platformaticScoredShapeRun?: BacklogRun;
 }
 
 export interface InferenceCeilingResult extends ResultBase {
@@ -122,7 +132,10 @@ export interface InferenceCeilingResult extends ResultBase {
 
 export interface StreamscoreFraudResult extends ResultBase {
   readonly scenario: 'streamscore-fraud';
+  /** With the shipped `kafka.client`. */
   readonly run?: BacklogRun;
+  /** The same topology with the other `kafka.client`. */
+  readonly otherClientRun?: BacklogRun;
 }
 
 export interface HeavyModelResult extends ResultBase {
@@ -137,8 +150,8 @@ export interface HeavyModelResult extends ResultBase {
   readonly workerThreads?: BacklogRun;
 }
 
-/** The same loads through the scored-shape kafkajs passthrough: what a plain kafkajs program shows. */
-export interface LatencyPassthrough {
+/** The same loads through another program: the kafkajs passthrough, the Python peer. */
+export interface LatencyPeer {
   readonly program: string;
   readonly loads: readonly LatencyAtLoad[];
   readonly unmatchedOutputs: number;
@@ -149,7 +162,10 @@ export interface LatencyResult extends ResultBase {
   /** The streamscore fraud throughput the load shares are taken of. */
   readonly peakEventsPerSecond?: number;
   readonly settings?: readonly LatencySetting[];
-  readonly passthrough?: LatencyPassthrough;
+  /** The scored-shape kafkajs passthrough: what a plain kafkajs program shows. */
+  readonly passthrough?: LatencyPeer;
+  /** The Python peer: what a user would run instead, at the same loads. */
+  readonly pythonPeer?: LatencyPeer;
 }
 
 export interface NaiveBaselineResult extends ResultBase {

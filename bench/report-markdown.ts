@@ -3,8 +3,14 @@
  * with their verdicts, then the throughput, inference and latency tables. Pure: results in,
  * text out.
  */
-import type { BenchResults, InferenceRate, LatencyAtLoad, ModelCeiling } from './bench-results.js';
-import { findResult } from './bench-results.js';
+import type {
+  BenchResults,
+  InferenceRate,
+  LatencyAtLoad,
+  ModelCeiling,
+  PipelineStage,
+} from './bench-results.js';
+import { findResult, PIPELINE_STAGES } from './bench-results.js';
 import {
   evaluateTargets,
   mb,
@@ -196,7 +202,7 @@ export function renderBenchReport(bench: BenchResults): string {
       `Load as a share of the measured streamscore fraud peak (${rate(latency.peakEventsPerSecond)} events/s). ` +
         "Latency: from the input record's Kafka timestamp (CreateTime, set by the load producer) " +
         "to the output record's Kafka timestamp (LogAppendTime, set by the broker on append). " +
-        'For reference, the same loads through the scored-shape kafkajs passthrough of the Kafka ceiling (no batching delay, no model, one awaited send per fetched batch): what a plain kafkajs consume → produce shows on this machine.',
+        'The same loads through the Python peer (what a user would run instead), and, for reference, through the scored-shape kafkajs passthrough of the Kafka ceiling (no batching delay, no model, one awaited send per fetched batch): what a plain kafkajs consume → produce shows on this machine.',
       '',
     );
     const contenders: { name: string; loads: readonly LatencyAtLoad[]; meanBatch: string }[] = [
@@ -205,6 +211,9 @@ export function renderBenchReport(bench: BenchResults): string {
         loads: setting.loads,
         meanBatch: optional(setting.meanBatchSize, (value) => value.toFixed(1)),
       })),
+      ...(latency.pythonPeer === undefined
+        ? []
+        : [{ name: 'Python peer', loads: latency.pythonPeer.loads, meanBatch: '–' }]),
       ...(latency.passthrough === undefined
         ? []
         : [
@@ -243,6 +252,25 @@ export function renderBenchReport(bench: BenchResults): string {
         ]),
       ),
     );
+    const staged = latency.settings.filter((setting) => setting.stageMeansMs !== undefined);
+    if (staged.length > 0) {
+      lines.push(
+        'Where streamscore’s time goes, from its own `streamscore_stage_duration_seconds` (mean per batch over the whole run, timed on each batch’s first event): fetch = Kafka timestamp to taken from a fetch; batch fill = waiting for the batch to close; inference = the model, with any wait for a worker; output = scored to acknowledged by the broker.',
+        '',
+      );
+      table(
+        ['setting', ...PIPELINE_STAGES.map((stage) => stage.replace('_', ' ')), 'sum'],
+        staged.map((setting) => {
+          const means = setting.stageMeansMs as Record<PipelineStage, number>;
+          const sum = PIPELINE_STAGES.reduce((total, stage) => total + means[stage], 0);
+          return [
+            `maxDelayMs ${setting.maxDelayMs}`,
+            ...PIPELINE_STAGES.map((stage) => ms(means[stage])),
+            ms(sum),
+          ];
+        }),
+      );
+    }
   }
 
   const sweep = findResult(results, 'settings');

@@ -35,6 +35,7 @@ export function describeResult(result: ScenarioResult): string[] {
         ...(result.settings ?? []).flatMap((setting) =>
           setting.loads.map((load) => `maxDelayMs ${setting.maxDelayMs}, ${describeLoad(load)}`),
         ),
+        ...(result.pythonPeer?.loads ?? []).map((load) => `Python peer, ${describeLoad(load)}`),
         ...(result.passthrough?.loads ?? []).map(
           (load) => `kafkajs passthrough, ${describeLoad(load)}`,
         ),

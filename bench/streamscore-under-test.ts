@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { findFreePort } from '../tools/devstack/index.js';
 import { sumPrometheusSamples } from '../src/observability/index.js';
+import type { KafkaClientName } from '../src/io/index.js';
 import type { ExecutionProvider } from '../src/topology/index.js';
-import type { ProcessMemory } from './bench-results.js';
+import { PIPELINE_STAGES, type PipelineStage, type ProcessMemory } from './bench-results.js';
 import { startChild, type ChildUnderTest } from './child-process.js';
 
 /** The checkout: bench/ is one level below it in source, two in dist/bench/. */
@@ -44,6 +45,7 @@ export interface TopologyVariant {
   readonly drift?: boolean;
   readonly fetchMaxBytesPerPartition?: number;
   readonly partitionsConsumedConcurrently?: number;
+  readonly client?: KafkaClientName;
 }
 
 /**
@@ -52,6 +54,7 @@ export interface TopologyVariant {
  */
 export async function writeTopologyVariant(file: string, variant: TopologyVariant): Promise<void> {
   const document = parse(await readFile(referenceTopologyFile, 'utf8')) as {
+    kafka: Record<string, unknown>;
     input: Record<string, unknown>;
     model: Record<string, unknown>;
     batching?: Record<string, unknown>;
@@ -63,6 +66,7 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
   if (variant.executionProviders !== undefined) {
     document.model['executionProviders'] = [...variant.executionProviders];
   }
+  if (variant.client !== undefined) document.kafka['client'] = variant.client;
   if (variant.drift === true) document.drift = { ...document.drift, enabled: true };
   const { fetchMaxBytesPerPartition, partitionsConsumedConcurrently } = variant;
   document.input = {
@@ -100,6 +104,8 @@ export interface StreamscoreUnderTest extends ChildUnderTest {
   meanBatchSize(): Promise<number | undefined>;
   /** Its memory now, by where it lives (from the process metrics). */
   memory(): Promise<ProcessMemory | undefined>;
+  /** Mean milliseconds per pipeline stage so far (`streamscore_stage_duration_seconds`). */
+  stageMeansMs(): Promise<Record<PipelineStage, number> | undefined>;
 }
 
 /** `only`: run just one part of the topology (`streamscore run --only`). */
@@ -158,6 +164,19 @@ export async function startStreamscore(
       const sum = await metric('streamscore_batch_size_events_sum');
       const count = await metric('streamscore_batch_size_events_count');
       return sum === undefined || !count ? undefined : sum / count;
+    },
+    async stageMeansMs() {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const means: Partial<Record<PipelineStage, number>> = {};
+      for (const stage of PIPELINE_STAGES) {
+        const read = (suffix: string) =>
+          sumPrometheusSamples(text, `streamscore_stage_duration_seconds_${suffix}`, { stage });
+        const sum = read('sum');
+        const count = read('count');
+        if (sum === undefined || !count) return undefined;
+        means[stage] = (sum / count) * 1000;
+      }
+      return means as Record<PipelineStage, number>;
     },
     async memory() {
       const text = await (await fetch(`${base}/metrics`)).text();

@@ -139,6 +139,11 @@ def main() -> None:
                     json.dumps(event).encode("utf-8"),
                     key=source.key(),
                     partition=source.partition(),
+                    # Where the event came from: the bench joins outputs to inputs by these.
+                    headers=[
+                        ("streamscore.source.partition", str(source.partition())),
+                        ("streamscore.source.offset", str(source.offset())),
+                    ],
                     on_delivery=lambda error, _message, p=source.partition(), o=source.offset(): (
                         delivered(error, p, o)
                     ),

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { countRecords, encodedTransactions } from '../bench-kafka.js';
-import { findResult, type LatencySetting } from '../bench-results.js';
+import { findResult, type LatencyPeer, type LatencySetting } from '../bench-results.js';
+import { PythonUnavailableError } from '../python-environment.js';
+import { resolveModel } from '../../src/models/index.js';
 import type { BenchContext, RunTopics } from '../bench-context.js';
 import { produceAtFixedRate, type LoadPhase } from '../fixed-rate-producer.js';
 import { createLatencyJoin } from '../latency-join.js';
@@ -24,7 +26,7 @@ export const latencyScenario: Scenario<'latency'> = {
   id: 'latency',
   title: 'Latency at a fixed load',
   method:
-    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting, then once with the scored-shape kafkajs passthrough of the Kafka ceiling in streamscore’s place (no batching delay, no decode, no model: what a plain kafkajs consume → produce shows here). Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
+    'streamscore (fraud topology) on a fresh live input topic; a producer in the bench sends at 25 %, 50 % and 75 % of the streamscore fraud peak, after a warm-up, with 1 s idle between phases; once per maxDelayMs setting (with the shipped `kafka.client`; the mean time per pipeline stage read from its /metrics after the run), then with the Python peer in streamscore’s place (what a user would run instead), then with the scored-shape kafkajs passthrough of the Kafka ceiling (no batching delay, no decode, no model: what a plain kafkajs consume → produce shows here). Latency per event = output record’s Kafka timestamp (output topic set to LogAppendTime: when the broker appended it) − input record’s Kafka timestamp (CreateTime, set by the load producer), joined through the source partition/offset headers; topics read after the run, never during it.',
   async run(context) {
     const peak = findResult(context.results, 'streamscore-fraud')?.run?.eventsPerSecond;
     if (peak === undefined || peak <= 0) {
@@ -47,15 +49,24 @@ export const latencyScenario: Scenario<'latency'> = {
             registryDir: topology.model.registryDir,
             modelName: topology.model.name,
             maxDelayMs,
+            client: topology.kafka.client ?? 'kafkajs',
           });
           scorer = await startStreamscore(topologyFile, { brokers: context.brokers, ...topics });
           await scorer.waitReady();
           return scorer;
         },
-        beforeStop: async () => scorer?.meanBatchSize().catch(() => undefined),
+        beforeStop: async () => {
+          const meanBatchSize = await scorer?.meanBatchSize().catch(() => undefined);
+          const stageMeansMs = await scorer?.stageMeansMs().catch(() => undefined);
+          return {
+            ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+            ...(stageMeansMs === undefined ? {} : { stageMeansMs }),
+          };
+        },
       });
       settings.push({ maxDelayMs, ...measured });
     }
+    const pythonPeer = await measurePythonPeer(context, peak, values);
     const passthrough = await measureUnderLoad(context, peak, values, {
       label: 'latency-passthrough',
       description: 'kafkajs passthrough (scored shape)',
@@ -72,6 +83,7 @@ export const latencyScenario: Scenario<'latency'> = {
     return {
       peakEventsPerSecond: peak,
       settings,
+      ...(pythonPeer === undefined ? {} : { pythonPeer }),
       passthrough: {
         program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
         loads: passthrough.loads,
@@ -88,7 +100,44 @@ interface LatencyContender {
   /** Starts it on the run's topics; resolves once it reads them. */
   start(topics: RunTopics): Promise<ChildUnderTest>;
   /** Read from it after the load, before it stops. */
-  beforeStop?(): Promise<number | undefined>;
+  beforeStop?(): Promise<Pick<LatencySetting, 'meanBatchSize' | 'stageMeansMs'>>;
+}
+
+/** The Python peer under the same loads; undefined when this machine has no Python for it. */
+async function measurePythonPeer(
+  context: BenchContext,
+  peak: number,
+  values: readonly Buffer[],
+): Promise<LatencyPeer | undefined> {
+  const python = await context.python().catch((error: unknown) => {
+    if (error instanceof PythonUnavailableError) return undefined;
+    throw error;
+  });
+  if (python === undefined) return undefined;
+  const { referenceTopology: topology } = context;
+  const model = await resolveModel(
+    topology.model.registryDir,
+    topology.model.name,
+    topology.model.version,
+  );
+  const measured = await measureUnderLoad(context, peak, values, {
+    label: 'latency-python-peer',
+    description: 'Python peer',
+    async start(topics) {
+      const child = startPeer(context, topics, {
+        command: python.python,
+        args: [join(context.repoRoot, 'bench', 'python', 'python_scorer.py')],
+        env: { MODEL_PATH: model.modelPath, PYTHONUNBUFFERED: '1' },
+      });
+      await waitForGroup(context, topics.group, child);
+      return child;
+    },
+  });
+  return {
+    program: 'bench/python/python_scorer.py',
+    loads: measured.loads,
+    unmatchedOutputs: measured.unmatchedOutputs,
+  };
 }
 
 async function measureUnderLoad(
@@ -136,7 +185,7 @@ async function measureUnderLoad(
       if (done >= total) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const meanBatchSize = await contender.beforeStop?.();
+    const readings = (await contender.beforeStop?.()) ?? {};
     await underTest.stop();
 
     const join = createLatencyJoin(produced.map((phase) => phase.startedAtEpochMs));
@@ -163,7 +212,7 @@ async function measureUnderLoad(
     );
     const summaries = join.summarize();
     return {
-      ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+      ...readings,
       unmatchedOutputs,
       loads: shares.map((share, index) => {
         const phaseIndex = measuredPhaseIndex[index] as number;

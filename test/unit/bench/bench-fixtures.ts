@@ -98,6 +98,7 @@ export function sampleResults(): ScenarioResult[] {
         {
           maxDelayMs: 5,
           unmatchedOutputs: 0,
+          stageMeansMs: { fetch: 1.5, batch_fill: 3, inference: 0.5, output: 4 },
           loads: [
             {
               loadShare: 0.5,
@@ -120,6 +121,18 @@ export function sampleResults(): ScenarioResult[] {
           ],
         },
       ],
+      pythonPeer: {
+        program: 'bench/python/python_scorer.py',
+        unmatchedOutputs: 0,
+        loads: [
+          {
+            loadShare: 0.5,
+            targetEventsPerSecond: 22_500,
+            producedEventsPerSecond: 22_450,
+            latency: { count: 1000, p50Ms: 8, p99Ms: 20, p999Ms: 25, maxMs: 28, meanMs: 9 },
+          },
+        ],
+      },
       passthrough: {
         program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
         unmatchedOutputs: 0,
@@ -138,7 +151,7 @@ export function sampleResults(): ScenarioResult[] {
       ...base,
       scenario: 'python-peer',
       title: 'Python peer',
-      run: backlogRun(30_000),
+      run: backlogRun(60_000),
       python: { version: '3.11.7', packages: { 'confluent-kafka': '2.16.1' } },
     },
     {

@@ -49,7 +49,7 @@ describe('writeBenchOutputs', () => {
     const summary = JSON.parse(await readFile(join(dir, '2026-11-23-summary.json'), 'utf8')) as {
       targets: unknown[];
     };
-    expect(summary.targets).toHaveLength(10);
+    expect(summary.targets).toHaveLength(13);
   });
 
   it('writes a saved run again from its summary, to the same report', async () => {
