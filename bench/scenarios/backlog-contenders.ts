@@ -121,7 +121,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
       variant.fetchMaxBytesPerPartition ?? reference.input.fetchMaxBytesPerPartition,
     partitionsConsumedConcurrently:
       variant.partitionsConsumedConcurrently ?? reference.input.partitionsConsumedConcurrently,
-    kafkaClient: variant.client ?? reference.kafka.client ?? 'kafkajs',
+    kafkaClient: variant.client ?? reference.kafka.client ?? 'platformatic',
   };
 }
 

@@ -49,7 +49,7 @@ export const latencyScenario: Scenario<'latency'> = {
             registryDir: topology.model.registryDir,
             modelName: topology.model.name,
             maxDelayMs,
-            client: topology.kafka.client ?? 'kafkajs',
+            client: topology.kafka.client ?? 'platformatic',
           });
           scorer = await startStreamscore(topologyFile, { brokers: context.brokers, ...topics });
           await scorer.waitReady();

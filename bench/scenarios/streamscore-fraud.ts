@@ -9,7 +9,7 @@ export const streamscoreFraudScenario: Scenario<'streamscore-fraud'> = {
     '`node bin/streamscore.js run` on topologies/fraud.yaml (in-thread model, maxBatchSize 256, maxDelayMs 5) drains the whole pre-loaded backlog, first with the shipped `kafka.client`, then with the other one. Events/s = output records per second between 10 % and 90 % of the backlog; CPU and RSS of the scorer process from /proc/<pid> (RSS by progress: 25–50 % vs 75–100 %); mean batch size from its /metrics.',
   async run(context) {
     const { referenceTopology: topology } = context;
-    const shipped: KafkaClientName = topology.kafka.client ?? 'kafkajs';
+    const shipped: KafkaClientName = topology.kafka.client ?? 'platformatic';
     const other: KafkaClientName = shipped === 'kafkajs' ? 'platformatic' : 'kafkajs';
     const runWith = (client: KafkaClientName) =>
       runStreamscoreOnBacklog(context, {

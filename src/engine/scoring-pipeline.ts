@@ -402,7 +402,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       await source.start();
       log.info(
         {
-          client: topology.kafka.client ?? 'kafkajs',
+          client: topology.kafka.client ?? 'platformatic',
           input: inputTopic,
           output: topology.output.topic,
           deadLetter: topology.deadLetter.topic,

@@ -5,8 +5,8 @@ import type { ExecutionProvider, TopologyDocument } from './topology-schema.js';
 
 export interface KafkaConnection {
   readonly brokers: readonly string[];
-  /** The client the scoring path's consumer and producer use. */
-  readonly client?: 'kafkajs' | 'platformatic';
+  /** The client the scoring path's consumer and producer use (default platformatic). */
+  readonly client?: 'platformatic' | 'kafkajs';
   readonly clientId: string;
   readonly tls?: {
     readonly caFile?: string;

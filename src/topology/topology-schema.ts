@@ -55,10 +55,10 @@ const kafka = z
       'Kafka client id, shown in broker logs.',
     ),
     client: z
-      .enum(['kafkajs', 'platformatic'])
-      .default('kafkajs')
+      .enum(['platformatic', 'kafkajs'])
+      .default('platformatic')
       .describe(
-        'Kafka client of the scoring path (the input consumer and the output and dead-letter producer): `kafkajs`, or `platformatic` (@platformatic/kafka, maintained, less CPU per event). Topic administration and the drift stream use kafkajs either way. See docs/operations.md, "Choosing the Kafka client".',
+        'Kafka client of the scoring path (the input consumer and the output and dead-letter producer): `platformatic` (@platformatic/kafka: maintained, about 1.5× the events/s of kafkajs here at less CPU per event), or `kafkajs`. Topic administration and the drift stream use kafkajs either way. See docs/operations.md, "Choosing the Kafka client".',
       ),
     tls: tls.optional(),
     sasl: sasl.optional(),
@@ -95,7 +95,7 @@ const input = z
     partitionsConsumedConcurrently: positiveInt()
       .default(1)
       .describe(
-        'Fetched batches of different partitions handed to the pipeline at once (kafkajs `partitionsConsumedConcurrently`).',
+        'With `kafka.client: kafkajs`: fetched batches of different partitions handed to the pipeline at once (kafkajs `partitionsConsumedConcurrently`). The platformatic consumer fetches every assigned partition at once.',
       ),
   })
   .describe('Where events come from.');

@@ -19,17 +19,20 @@ export interface ScoringTopics {
 }
 
 /** The clients the Kafka contract tests run against, each on the real broker. */
-export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'platformatic'];
+export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['platformatic', 'kafkajs'];
 
-/** Environment that points topologies/fraud.yaml at the harness broker and fresh topics. */
+/**
+ * Environment that points topologies/fraud.yaml at the harness broker and fresh topics, with
+ * the given Kafka client or the topology's default.
+ */
 export function fraudTopologyEnv(
   brokers: string,
   topics: ScoringTopics,
-  client: KafkaClientName = 'kafkajs',
+  client?: KafkaClientName,
 ): Record<string, string> {
   return {
+    ...(client === undefined ? {} : { KAFKA_CLIENT: client }),
     KAFKA_BROKERS: brokers,
-    KAFKA_CLIENT: client,
     INPUT_TOPIC: topics.input,
     OUTPUT_TOPIC: topics.output,
     DLQ_TOPIC: topics.deadLetter,
@@ -93,7 +96,7 @@ export async function createScoringTopics(
 export async function loadFraudTopology(
   brokers: string,
   topics: ScoringTopics,
-  { file = 'topologies/fraud.yaml', client = 'kafkajs' }: FraudTopologyChoice = {},
+  { file = 'topologies/fraud.yaml', client }: FraudTopologyChoice = {},
 ): Promise<Topology> {
   return loadTopology(file, { env: fraudTopologyEnv(brokers, topics, client) });
 }

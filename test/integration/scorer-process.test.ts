@@ -39,7 +39,7 @@ afterEach(async () => {
 
 async function startScorer(
   topics: ScoringTopics,
-  { file = 'topologies/fraud.yaml', client = 'kafkajs' }: FraudTopologyChoice = {},
+  { file = 'topologies/fraud.yaml', client }: FraudTopologyChoice = {},
 ) {
   const scorer = await startScorerProcess(file, fraudTopologyEnv(brokers, topics, client));
   processes.push(scorer);

@@ -18,13 +18,13 @@ export function createKafkaSource(
   connection: KafkaConnection,
   options: KafkaSourceOptions,
 ): KafkaSource {
-  return connection.client === 'platformatic'
-    ? createPlatformaticSource(connection, options)
-    : createKafkajsSource(createKafkaClient(connection, options.logger), options);
+  return connection.client === 'kafkajs'
+    ? createKafkajsSource(createKafkaClient(connection, options.logger), options)
+    : createPlatformaticSource(connection, options);
 }
 
 export function createRecordProducer(connection: KafkaConnection, logger: Logger): RecordProducer {
-  return connection.client === 'platformatic'
-    ? createPlatformaticProducer(connection)
-    : createKafkajsProducer(createKafkaClient(connection, logger));
+  return connection.client === 'kafkajs'
+    ? createKafkajsProducer(createKafkaClient(connection, logger))
+    : createPlatformaticProducer(connection);
 }
