@@ -29,9 +29,10 @@ const SWEEP: readonly {
     variant: { fetchMaxBytesPerPartition: 262_144 },
   },
   {
-    label: 'partitions-4',
-    change: 'input.partitionsConsumedConcurrently 4',
-    variant: { partitionsConsumedConcurrently: 4 },
+    // kafkajs's setting: the platformatic consumer fetches every assigned partition at once.
+    label: 'kafkajs-partitions-4',
+    change: 'kafka.client kafkajs, input.partitionsConsumedConcurrently 4',
+    variant: { client: 'kafkajs', partitionsConsumedConcurrently: 4 },
   },
   { label: 'shipped-2', ...SHIPPED },
   {

@@ -66,7 +66,9 @@ export function kafkaErrorSummary(error: unknown): string {
   let summary = String(error);
   for (const link of errorChain(error)) {
     if (typeof link.message === 'string' && link.message.length > 0) {
-      summary = `${typeof link.name === 'string' ? `${link.name}: ` : ''}${link.message}`;
+      // @platformatic/kafka's errors are all named Error; their code says which kind it is.
+      const kind = link.name === 'Error' && typeof link.code === 'string' ? link.code : link.name;
+      summary = `${typeof kind === 'string' ? `${kind}: ` : ''}${link.message}`;
     }
   }
   return summary;

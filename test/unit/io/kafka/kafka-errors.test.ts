@@ -4,7 +4,18 @@ import {
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { isKafkaErrorFinal, kafkaErrorSummary } from '../../../../src/io/kafka/kafka-errors.js';
+import {
+  AuthenticationError,
+  MultipleErrors,
+  NetworkError,
+  ResponseError,
+} from '@platformatic/kafka';
+import {
+  isBrokerUnreachable,
+  isKafkaErrorFinal,
+  isRecordTooLarge,
+  kafkaErrorSummary,
+} from '../../../../src/io/kafka/kafka-errors.js';
 
 /** What kafkajs's retrier throws when it gives up: the last error as the cause. */
 function gaveUpOn(error: Error): Error {
@@ -35,5 +46,32 @@ describe('isKafkaErrorFinal', () => {
       true,
     );
     expect(isKafkaErrorFinal(undefined)).toBe(false);
+  });
+});
+
+describe('@platformatic/kafka errors', () => {
+  // What its producer rejects with when the broker refuses a record: a response error per
+  // topic-partition, gathered in an aggregate.
+  const refusedAs = (code: number) =>
+    new MultipleErrors('Producing failed.', [
+      new ResponseError(0, 11, { '/responses/0/partitionResponses/0': [code, null] }, {}),
+    ]);
+
+  it('reads MESSAGE_TOO_LARGE and RECORD_LIST_TOO_LARGE inside an aggregate as records too large', () => {
+    expect(isRecordTooLarge(refusedAs(10))).toBe(true);
+    expect(isRecordTooLarge(refusedAs(18))).toBe(true);
+    expect(isRecordTooLarge(refusedAs(6))).toBe(false);
+  });
+
+  it('treats refused credentials as final and a lost connection as a broker out of reach', () => {
+    const refused = new AuthenticationError('SASL authentication failed.');
+    expect(isKafkaErrorFinal(new MultipleErrors('Connecting failed.', [refused]))).toBe(true);
+    const lost = new NetworkError('Connection to 127.0.0.1:1 failed.');
+    expect(isKafkaErrorFinal(lost)).toBe(false);
+    expect(isBrokerUnreachable(new MultipleErrors('Fetching failed.', [lost]))).toBe(true);
+    expect(isBrokerUnreachable(refusedAs(6))).toBe(false);
+    expect(kafkaErrorSummary(new MultipleErrors('Fetching failed.', [lost]))).toBe(
+      'PLT_KFK_NETWORK: Connection to 127.0.0.1:1 failed.',
+    );
   });
 });
