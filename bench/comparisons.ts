@@ -44,8 +44,8 @@ export function throughputRows(results: readonly ScenarioResult[]): ThroughputRo
     kafka === undefined
       ? undefined
       : { name: 'Kafka ceiling', eventsPerSecond: kafka.eventsPerSecond };
-  const scoredShape = findResult(results, 'kafka-ceiling')?.scoredShapeRun;
   const shared = (run: BacklogRun, model: InferenceRate | undefined) => {
+    const scoredShape = scoredShapeCeiling(results, run)?.run;
     if (scoredShape === undefined || model === undefined) return {};
     const eventsPerSecond = sharedCoreCeiling(scoredShape.eventsPerSecond, model.rowsPerSecond);
     return { sharedCeiling: { eventsPerSecond, share: run.eventsPerSecond / eventsPerSecond } };
@@ -123,9 +123,24 @@ export function throughputRows(results: readonly ScenarioResult[]): ThroughputRo
 }
 
 /**
+ * The scored-shape passthrough written with the Kafka client a streamscore run used (its
+ * `kafkaClient` setting; runs saved before that setting existed used kafkajs).
+ */
+export function scoredShapeCeiling(
+  results: readonly ScenarioResult[],
+  run: BacklogRun,
+): { readonly client: string; readonly run: BacklogRun } | undefined {
+  const ceiling = findResult(results, 'kafka-ceiling');
+  const client = String(run.config['kafkaClient'] ?? 'kafkajs');
+  const passthrough =
+    client === 'platformatic' ? ceiling?.platformaticScoredShapeRun : ceiling?.scoredShapeRun;
+  return passthrough === undefined ? undefined : { client, run: passthrough };
+}
+
+/**
  * The rate at which this machine could do the work of both ceilings on the same cores, one
- * after the other: 1 / (1/K + 1/M) for the scored-shape Kafka ceiling K (consume, produce and
- * the broker, no model) and the model's session.run ceiling M (no Kafka). Each ceiling alone
+ * after the other: 1 / (1/K + 1/M) for the scored-shape Kafka ceiling K of the run's client
+ * (consume, produce and the broker, no model) and the model's session.run ceiling M (no Kafka). Each ceiling alone
  * has every core to itself; a scorer has to share them, so this, not either ceiling, is what
  * it can approach on a small machine. Work that overlaps in time can take it past 100 %.
  */

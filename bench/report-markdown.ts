@@ -16,6 +16,7 @@ import {
   mb,
   ms,
   percent,
+  scoredShapeCeiling,
   shippedEventsPerSecond,
   throughputRows,
   times,
@@ -112,7 +113,7 @@ export function renderBenchReport(bench: BenchResults): string {
         `(${bench.backlog.partitions} partitions) from the beginning, with its own consumer group and output topic. ` +
         'events/s: output records per second between 10 % and 90 % of what it wrote; a slow contender is stopped at its time cap ("capped"). ' +
         'CPU and RSS: the contender process only (from /proc), not the broker. ' +
-        '"vs Kafka + model": streamscore against 1 / (1/K + 1/M), K the scored-shape Kafka ceiling and M its model\'s session.run ceiling — ' +
+        '"vs Kafka + model": streamscore against 1 / (1/K + 1/M), K the scored-shape Kafka ceiling of the client it ran with and M its model\'s session.run ceiling — ' +
         'what the cores could do if they had to do both jobs, since each ceiling alone has every core to itself.',
       '',
     );
@@ -336,8 +337,10 @@ function missedTargetReferences(
     outcomes.some((outcome) => outcome.status === 'missed' && outcome.kind === kind);
   const lines: string[] = [];
   const kafka = findResult(results, 'kafka-ceiling');
-  const scoredShape = kafka?.scoredShapeRun?.eventsPerSecond;
   const fraud = rows.find((row) => row.scenario === 'streamscore-fraud');
+  const ceiling = fraud === undefined ? undefined : scoredShapeCeiling(results, fraud.run);
+  const scoredShape = ceiling?.run.eventsPerSecond;
+  const clientName = ceiling?.client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs';
   const python = findResult(results, 'python-peer')?.run?.eventsPerSecond;
   if (
     (missed('kafka-ceiling') || missed('python-peer')) &&
@@ -346,7 +349,7 @@ function missedTargetReferences(
     fraud !== undefined
   ) {
     lines.push(
-      `Kafka ceiling and Python peer: kafkajs writing streamscore's output shape, without decode or model, reaches ${rate(scoredShape)} events/s (${percent(scoredShape / kafka.run.eventsPerSecond)} of the plain ceiling)` +
+      `Kafka ceiling and Python peer: ${clientName} writing streamscore's output shape, without decode or model, reaches ${rate(scoredShape)} events/s (${percent(scoredShape / kafka.run.eventsPerSecond)} of the plain ceiling)` +
         `${python === undefined ? '' : `, and the Python peer ${times(python / scoredShape)} of that`}; ` +
         `streamscore reaches ${percent(fraud.run.eventsPerSecond / scoredShape)} of it` +
         `${fraud.sharedCeiling === undefined ? '' : `, and ${percent(fraud.sharedCeiling.share)} of the Kafka and model ceilings combined (${rate(fraud.sharedCeiling.eventsPerSecond)})`}.`,

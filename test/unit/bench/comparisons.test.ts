@@ -27,6 +27,31 @@ describe('throughputRows', () => {
     expect(rows.find((row) => row.scenario === 'naive-baseline')?.sharedCeiling).toBeUndefined();
   });
 
+  it('sets a run against the scored-shape ceiling of the Kafka client it used', () => {
+    const results = sampleResults().map((result) => {
+      if (result.scenario === 'kafka-ceiling') {
+        return { ...result, platformaticScoredShapeRun: backlogRun(60_000) };
+      }
+      if (result.scenario === 'streamscore-fraud') {
+        return {
+          ...result,
+          otherClientRun: backlogRun(50_000, {
+            config: { ...result.run?.config, kafkaClient: 'platformatic' },
+          }),
+        };
+      }
+      return result;
+    });
+    const fraud = throughputRows(results).filter((row) => row.scenario === 'streamscore-fraud');
+    expect(fraud.map((row) => row.system)).toEqual([
+      'streamscore, fraud model (in-thread, kafkajs)',
+      'streamscore, fraud model (in-thread, platformatic)',
+    ]);
+    // 1 / (1/40,000 + 1/500,000) for kafkajs, 1 / (1/60,000 + 1/500,000) for platformatic
+    expect(fraud[0]?.sharedCeiling?.eventsPerSecond).toBeCloseTo(37_037.04, 1);
+    expect(fraud[1]?.sharedCeiling?.eventsPerSecond).toBeCloseTo(53_571.43, 1);
+  });
+
   it('leaves out what did not run', () => {
     const rows = throughputRows(
       sampleResults().filter((result) => result.scenario === 'streamscore-fraud'),
