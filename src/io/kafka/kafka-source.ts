@@ -17,7 +17,8 @@ export interface KafkaSourceOptions {
   /**
    * Takes records of one partition, in offset order, and returns how many leading records it
    * took. The source pauses when fewer than all are taken; the rest are fetched again once the
-   * caller resumes. Each taken record must later be passed to `complete`.
+   * caller resumes. Each taken record must later be passed to `complete`. The array is the
+   * source's, valid during the call only (the records themselves may be kept).
    */
   readonly onRecords: (partition: number, records: readonly SourceRecord[]) => number;
   /** Called after each fetch of a partition with its lag behind the high watermark. */
