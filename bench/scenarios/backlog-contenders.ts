@@ -9,6 +9,8 @@ import type { BacklogRun } from '../bench-results.js';
 import { measureBacklogRun } from '../backlog-run.js';
 import { startChild, type ChildUnderTest } from '../child-process.js';
 import { PEER_ENV } from '../peers/peer-environment.js';
+import type { PythonEnvironment } from '../python-environment.js';
+import { resolveModel } from '../../src/models/index.js';
 import {
   startStreamscore,
   writeTopologyVariant,
@@ -66,11 +68,8 @@ export async function runStreamscoreOnBacklog(
 
 export async function runProcessOnBacklog(
   context: BenchContext,
-  options: {
+  options: PeerProcess & {
     readonly label: string;
-    readonly command: string;
-    readonly args: readonly string[];
-    readonly env?: Readonly<Record<string, string>>;
     readonly capSeconds: number;
     readonly config: BacklogRun['config'];
   },
@@ -125,15 +124,18 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
   };
 }
 
-/** A peer process (the passthrough, the naive scorer, the Python peer) on a run's topics. */
+/** How to start a peer process (the passthrough, the naive scorer, the Python peer). */
+export interface PeerProcess {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A peer process on a run's topics. */
 export function startPeer(
   context: BenchContext,
   topics: RunTopics,
-  peer: {
-    readonly command: string;
-    readonly args: readonly string[];
-    readonly env?: Readonly<Record<string, string>>;
-  },
+  peer: PeerProcess,
 ): ChildUnderTest {
   return startChild(peer.command, peer.args, {
     cwd: context.repoRoot,
@@ -153,4 +155,26 @@ export function startPeer(
 /** What a process run under `node` needs to find a compiled bench peer. */
 export function peerScript(context: BenchContext, name: string): string {
   return join(context.repoRoot, 'dist', 'bench', 'peers', `${name}.js`);
+}
+
+/**
+ * bench/python/python_scorer.py on the reference model, in the bench's Python venv. Rejects
+ * with `PythonUnavailableError` where this machine has no Python for it.
+ */
+export async function pythonPeerProcess(
+  context: BenchContext,
+): Promise<PeerProcess & { readonly python: PythonEnvironment }> {
+  const python = await context.python();
+  const { referenceTopology: topology } = context;
+  const model = await resolveModel(
+    topology.model.registryDir,
+    topology.model.name,
+    topology.model.version,
+  );
+  return {
+    python,
+    command: python.python,
+    args: [join(context.repoRoot, 'bench', 'python', 'python_scorer.py')],
+    env: { MODEL_PATH: model.modelPath, PYTHONUNBUFFERED: '1' },
+  };
 }

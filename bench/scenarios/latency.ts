@@ -3,7 +3,6 @@ import type { KafkaMessage } from 'kafkajs';
 import { countRecords, encodedTransactions } from '../bench-kafka.js';
 import { findResult, type LatencyPeer, type LatencySetting } from '../bench-results.js';
 import { PythonUnavailableError } from '../python-environment.js';
-import { resolveModel } from '../../src/models/index.js';
 import type { BenchContext, RunTopics } from '../bench-context.js';
 import { produceAtFixedRate, type LoadPhase } from '../fixed-rate-producer.js';
 import { createLatencyJoin } from '../latency-join.js';
@@ -13,7 +12,12 @@ import {
   type StreamscoreUnderTest,
 } from '../streamscore-under-test.js';
 import type { ChildUnderTest } from '../child-process.js';
-import { peerScript, startPeer } from './backlog-contenders.js';
+import {
+  peerScript,
+  pythonPeerProcess,
+  startPeer,
+  type PeerProcess,
+} from './backlog-contenders.js';
 import { HEADERS, readWholeTopic } from '../../src/io/index.js';
 import type { Scenario } from './scenario.js';
 
@@ -66,29 +70,34 @@ export const latencyScenario: Scenario<'latency'> = {
       });
       settings.push({ maxDelayMs, ...measured });
     }
-    const pythonPeer = await measurePythonPeer(context, peak, values);
-    const passthrough = await measureUnderLoad(context, peak, values, {
+    const python = await pythonPeerProcess(context).catch((error: unknown) => {
+      if (error instanceof PythonUnavailableError) return undefined;
+      throw error;
+    });
+    const pythonPeer =
+      python === undefined
+        ? undefined
+        : await measurePeerUnderLoad(context, peak, values, {
+            label: 'latency-python-peer',
+            description: 'Python peer',
+            program: 'bench/python/python_scorer.py',
+            process: python,
+          });
+    const passthrough = await measurePeerUnderLoad(context, peak, values, {
       label: 'latency-passthrough',
       description: 'kafkajs passthrough (scored shape)',
-      async start(topics) {
-        const child = startPeer(context, topics, {
-          command: process.execPath,
-          args: [peerScript(context, 'kafka-passthrough')],
-          env: { BENCH_OUTPUT_SHAPE: 'scored' },
-        });
-        await waitForGroup(context, topics.group, child);
-        return child;
+      program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
+      process: {
+        command: process.execPath,
+        args: [peerScript(context, 'kafka-passthrough')],
+        env: { BENCH_OUTPUT_SHAPE: 'scored' },
       },
     });
     return {
       peakEventsPerSecond: peak,
       settings,
       ...(pythonPeer === undefined ? {} : { pythonPeer }),
-      passthrough: {
-        program: 'dist/bench/peers/kafka-passthrough.js (BENCH_OUTPUT_SHAPE=scored)',
-        loads: passthrough.loads,
-        unmatchedOutputs: passthrough.unmatchedOutputs,
-      },
+      passthrough,
     };
   },
 };
@@ -103,38 +112,29 @@ interface LatencyContender {
   beforeStop?(): Promise<Pick<LatencySetting, 'meanBatchSize' | 'stageMeansMs'>>;
 }
 
-/** The Python peer under the same loads; undefined when this machine has no Python for it. */
-async function measurePythonPeer(
+/** A peer process (no readiness endpoint of its own) under the same loads as streamscore. */
+async function measurePeerUnderLoad(
   context: BenchContext,
   peak: number,
   values: readonly Buffer[],
-): Promise<LatencyPeer | undefined> {
-  const python = await context.python().catch((error: unknown) => {
-    if (error instanceof PythonUnavailableError) return undefined;
-    throw error;
-  });
-  if (python === undefined) return undefined;
-  const { referenceTopology: topology } = context;
-  const model = await resolveModel(
-    topology.model.registryDir,
-    topology.model.name,
-    topology.model.version,
-  );
+  peer: {
+    readonly label: string;
+    readonly description: string;
+    readonly program: string;
+    readonly process: PeerProcess;
+  },
+): Promise<LatencyPeer> {
   const measured = await measureUnderLoad(context, peak, values, {
-    label: 'latency-python-peer',
-    description: 'Python peer',
+    label: peer.label,
+    description: peer.description,
     async start(topics) {
-      const child = startPeer(context, topics, {
-        command: python.python,
-        args: [join(context.repoRoot, 'bench', 'python', 'python_scorer.py')],
-        env: { MODEL_PATH: model.modelPath, PYTHONUNBUFFERED: '1' },
-      });
+      const child = startPeer(context, topics, peer.process);
       await waitForGroup(context, topics.group, child);
       return child;
     },
   });
   return {
-    program: 'bench/python/python_scorer.py',
+    program: peer.program,
     loads: measured.loads,
     unmatchedOutputs: measured.unmatchedOutputs,
   };

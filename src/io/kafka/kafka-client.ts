@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   Kafka,
   logLevel,
@@ -9,6 +8,7 @@ import {
 } from 'kafkajs';
 import type { Logger } from '../../observability/index.js';
 import type { KafkaConnection } from '../../topology/index.js';
+import { readTlsFiles } from './tls-files.js';
 
 // kafkajs logs retriable broker answers (coordinator loading, leader moving) at ERROR and
 // retries them itself; failures that matter reach us as rejected calls, logged where handled.
@@ -65,15 +65,7 @@ export function kafkajsConfig(
         kafkaLogger[PINO_LEVEL[level]](rest, message);
       },
   };
-  if (connection.tls) {
-    const { caFile, certFile, keyFile, rejectUnauthorized } = connection.tls;
-    config.ssl = {
-      rejectUnauthorized,
-      ...(caFile ? { ca: [readFileSync(caFile, 'utf8')] } : {}),
-      ...(certFile ? { cert: readFileSync(certFile, 'utf8') } : {}),
-      ...(keyFile ? { key: readFileSync(keyFile, 'utf8') } : {}),
-    };
-  }
+  if (connection.tls) config.ssl = readTlsFiles(connection.tls);
   if (connection.sasl) {
     const { mechanism, username, password } = connection.sasl;
     config.sasl = { mechanism, username, password: password.reveal() } as KafkaConfig['sasl'];

@@ -1,8 +1,8 @@
 /**
  * The kafkajs source: consumes one topic in a consumer group and commits only what the caller
- * has finished. It is the state machine between the caller and kafkajs, and it survives what kafkajs does on its
- * own: a consumer that crashes and restarts (a broker outage), a rebalance, a re-fetch from the
- * committed offsets.
+ * has finished (consumer-progress.ts keeps that part). It is the state machine between the
+ * caller and kafkajs, and it survives what kafkajs does on its own: a consumer that crashes and
+ * restarts (a broker outage), a rebalance, a re-fetch from the committed offsets.
  *
  * - Operations kafkajs cannot take now (pause/resume/commit while it restarts its crashed
  *   consumer throw "Consumer group was not initialized") are never thrown to the caller: the
@@ -17,31 +17,32 @@
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { createGroupConsumer } from './kafka-client.js';
+import { createConsumerProgress } from './consumer-progress.js';
 import { kafkaErrorSummary } from './kafka-errors.js';
 import type { KafkaSource, KafkaSourceOptions } from './kafka-source.js';
-import { createOffsetWatermark } from './offset-watermark.js';
 import { withinDeadline } from './within-deadline.js';
 
 export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): KafkaSource {
-  const { topic, brokerTimeoutMs } = options;
+  const { topic } = options;
   const log = options.logger.child({ stage: 'kafka-source', topic, groupId: options.groupId });
-  const watermark = createOffsetWatermark();
-  /** Per partition, the last offset handed out: re-fetched records at or below it are skipped. */
-  const handedOutThrough = new Map<number, number>();
   let wantPaused = false;
   let stopping = false;
   let joinedOnce = false;
   let inGroup = false;
   let restartingSince: number | undefined;
-  let lastBrokerAnswerAt = Date.now();
-  let commitTimer: NodeJS.Timeout | undefined;
-  let commitInFlight: Promise<void> | undefined;
-  let commitFailing = false;
 
   const consumer: Consumer = createGroupConsumer(kafka, {
     groupId: options.groupId,
     maxBytesPerPartition: options.maxBytesPerPartition,
     stopping: () => stopping,
+  });
+  const progress = createConsumerProgress({
+    topic,
+    groupId: options.groupId,
+    brokerTimeoutMs: options.brokerTimeoutMs,
+    commit: (offsets) => consumer.commitOffsets(offsets.map((entry) => ({ ...entry }))),
+    ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    log,
   });
 
   /** Brings kafkajs to the wanted pause state; false when it cannot take it now. */
@@ -56,9 +57,7 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
     }
   }
 
-  consumer.on(consumer.events.REQUEST, () => {
-    lastBrokerAnswerAt = Date.now();
-  });
+  consumer.on(consumer.events.REQUEST, progress.brokerAnswered);
   consumer.on(consumer.events.REBALANCING, () => {
     inGroup = false;
   });
@@ -71,12 +70,7 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
       restartingSince = undefined;
     }
     log.info({ partitions: [...assigned].sort((a, b) => a - b) }, 'joined consumer group');
-    // Revoked partitions: their in-flight events still reach the output, but their offsets
-    // are no longer ours to commit; the new owner re-reads them (at-least-once).
-    watermark.retain(topic, assigned);
-    for (const partition of handedOutThrough.keys()) {
-      if (!assigned.has(partition)) handedOutThrough.delete(partition);
-    }
+    progress.retain(assigned);
     applyPauseState();
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -105,7 +99,7 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
       applyPauseState();
       return;
     }
-    const through = handedOutThrough.get(partition) ?? -1;
+    const through = progress.handedOutThrough(partition);
     let first = 0;
     while (
       first < batch.messages.length &&
@@ -117,14 +111,8 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
     if (first > 0) resolveOffset((batch.messages[first - 1] as KafkaMessage).offset);
     if (fresh.length > 0) {
       const taken = options.onRecords(partition, fresh);
-      for (let i = 0; i < taken; i++) {
-        watermark.track(topic, partition, Number((fresh[i] as KafkaMessage).offset));
-      }
-      if (taken > 0) {
-        const last = (fresh[taken - 1] as KafkaMessage).offset;
-        handedOutThrough.set(partition, Number(last));
-        resolveOffset(last);
-      }
+      progress.handedOut(partition, fresh, taken);
+      if (taken > 0) resolveOffset((fresh[taken - 1] as KafkaMessage).offset);
       if (taken < fresh.length) {
         // Unresolved records are fetched again after resume: nothing is skipped.
         wantPaused = true;
@@ -138,29 +126,6 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
     await heartbeat();
   }
 
-  async function commitFinished(): Promise<void> {
-    if (commitInFlight) return commitInFlight;
-    const offsets = watermark.committable();
-    if (offsets.length === 0) return;
-    commitInFlight = (async () => {
-      try {
-        await consumer.commitOffsets(offsets.map((entry) => ({ ...entry })));
-        watermark.markCommitted(offsets);
-        options.onCommit?.('ok');
-        if (commitFailing) log.info({ offsets }, 'offset commit succeeded again');
-        commitFailing = false;
-      } catch (error) {
-        // A rebalance or a restart in progress; the next round commits what this one could not.
-        options.onCommit?.('failed');
-        if (!commitFailing) log.warn({ err: error, offsets }, 'offset commit failed; will retry');
-        commitFailing = true;
-      } finally {
-        commitInFlight = undefined;
-      }
-    })();
-    return commitInFlight;
-  }
-
   return {
     async start() {
       await consumer.connect();
@@ -171,8 +136,7 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
         eachBatch,
       });
-      lastBrokerAnswerAt = Date.now();
-      commitTimer = setInterval(() => void commitFinished(), options.commitIntervalMs ?? 1_000);
+      progress.startCommitting(options.commitIntervalMs ?? 1_000);
     },
     pause() {
       if (wantPaused) return;
@@ -187,48 +151,29 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
     isPaused() {
       return wantPaused;
     },
-    complete(partition, offset) {
-      watermark.complete(topic, partition, Number(offset));
-    },
-    pending() {
-      return watermark.pending();
-    },
+    complete: progress.complete,
+    pending: progress.pending,
     notReady() {
-      if (stopping) return { condition: 'stopping', detail: `consumer of ${topic} stopping` };
-      if (!joinedOnce) {
-        return { condition: 'starting', detail: `joining group ${options.groupId}` };
-      }
-      const silentForMs = Date.now() - lastBrokerAnswerAt;
-      if (silentForMs > brokerTimeoutMs) {
-        return {
-          condition: 'broker-unreachable',
-          detail: `no broker answered the consumer of ${topic} for ${Math.round(silentForMs / 1000)} s`,
-        };
-      }
-      if (restartingSince !== undefined) {
-        return {
-          condition: 'consumer-restarting',
-          detail: `consumer of ${topic} restarting after a crash`,
-        };
-      }
-      if (!inGroup) {
-        return {
-          condition: 'not-in-group',
-          detail: `consumer of ${topic} rejoining group ${options.groupId}`,
-        };
-      }
-      return undefined;
+      return progress.notReady({
+        stopping,
+        joinedOnce,
+        inGroup,
+        restarting:
+          restartingSince === undefined
+            ? undefined
+            : {
+                condition: 'consumer-restarting',
+                detail: `consumer of ${topic} restarting after a crash`,
+              },
+      });
     },
     async stop(deadlineMs) {
       if (stopping) return;
       stopping = true;
       const deadline = Date.now() + deadlineMs;
-      clearInterval(commitTimer);
       wantPaused = true;
       applyPauseState();
-      // A commit to a broker that is down would wait out kafkajs's retries: bounded too.
-      await withinDeadline(commitInFlight ?? Promise.resolve(), deadline);
-      await withinDeadline(commitFinished(), deadline);
+      await progress.finalCommit(deadline);
       const left = await withinDeadline(consumer.disconnect(), deadline);
       if (!left) log.warn('consumer did not leave its group before the deadline');
     },

@@ -3,7 +3,6 @@
  * it shares (with kafkajsConfig, the only places that reveal the SASL password), and the
  * producer the sinks use.
  */
-import { readFileSync } from 'node:fs';
 import {
   compatibilityPartitioner,
   Producer,
@@ -13,6 +12,7 @@ import {
 import type { KafkaConnection } from '../../topology/index.js';
 import type { OutgoingRecord, RecordHeaders } from './kafka-records.js';
 import type { RecordProducer } from './record-producer.js';
+import { readTlsFiles } from './tls-files.js';
 
 /** Connection, TLS and SASL settings of `connection` as @platformatic/kafka takes them. */
 export function platformaticConnectionOptions(connection: KafkaConnection): BaseOptions {
@@ -24,15 +24,7 @@ export function platformaticConnectionOptions(connection: KafkaConnection): Base
     retries: 1,
     retryDelay: 250,
   };
-  if (connection.tls) {
-    const { caFile, certFile, keyFile, rejectUnauthorized } = connection.tls;
-    options.tls = {
-      rejectUnauthorized,
-      ...(caFile ? { ca: [readFileSync(caFile, 'utf8')] } : {}),
-      ...(certFile ? { cert: readFileSync(certFile, 'utf8') } : {}),
-      ...(keyFile ? { key: readFileSync(keyFile, 'utf8') } : {}),
-    };
-  }
+  if (connection.tls) options.tls = readTlsFiles(connection.tls);
   if (connection.sasl) {
     const { mechanism, username, password } = connection.sasl;
     options.sasl = {

@@ -23,11 +23,12 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
+import type { NotReady } from '../../observability/index.js';
 import type { KafkaConnection } from '../../topology/index.js';
+import { createConsumerProgress } from './consumer-progress.js';
 import { isBrokerUnreachable, isKafkaErrorFinal, kafkaErrorSummary } from './kafka-errors.js';
 import type { RecordHeaders, SourceRecord } from './kafka-records.js';
 import type { KafkaSource, KafkaSourceOptions } from './kafka-source.js';
-import { createOffsetWatermark } from './offset-watermark.js';
 import { platformaticConnectionOptions } from './platformatic-client.js';
 import { withinDeadline } from './within-deadline.js';
 
@@ -70,11 +71,8 @@ export function createPlatformaticSource(
   connection: KafkaConnection,
   options: KafkaSourceOptions,
 ): KafkaSource {
-  const { topic, brokerTimeoutMs } = options;
+  const { topic } = options;
   const log = options.logger.child({ stage: 'kafka-source', topic, groupId: options.groupId });
-  const watermark = createOffsetWatermark();
-  /** Per partition, the last offset handed out: re-fetched records at or below it are skipped. */
-  const handedOutThrough = new Map<number, number>();
   /** Delivered by the stream and not yet taken, in delivery order. */
   let waiting: WireMessage[] = [];
   let waitingHead = 0;
@@ -90,11 +88,7 @@ export function createPlatformaticSource(
   let restartCause: unknown;
   let reopenAttempts = 0;
   let reopenTimer: NodeJS.Timeout | undefined;
-  let lastBrokerAnswerAt = Date.now();
-  let commitTimer: NodeJS.Timeout | undefined;
   let lagTimer: NodeJS.Timeout | undefined;
-  let commitInFlight: Promise<void> | undefined;
-  let commitFailing = false;
 
   const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
     ...platformaticConnectionOptions(connection),
@@ -110,9 +104,23 @@ export function createPlatformaticSource(
     heartbeatInterval: 3_000,
   });
 
-  const brokerAnswered = () => {
-    lastBrokerAnswerAt = Date.now();
-  };
+  const progress = createConsumerProgress({
+    topic,
+    groupId: options.groupId,
+    brokerTimeoutMs: options.brokerTimeoutMs,
+    commit: (offsets) =>
+      consumer.commit({
+        offsets: offsets.map(({ partition, offset }) => ({
+          topic,
+          partition,
+          offset: BigInt(offset),
+          leaderEpoch: -1,
+        })),
+      }),
+    ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    log,
+  });
+  const brokerAnswered = progress.brokerAnswered;
   consumer.on('consumer:heartbeat:end', brokerAnswered);
   consumer.on('consumer:group:rebalance', () => {
     inGroup = false;
@@ -126,12 +134,7 @@ export function createPlatformaticSource(
     inGroup = true;
     brokerAnswered();
     log.info({ partitions: [...assigned].sort((a, b) => a - b) }, 'joined consumer group');
-    // Revoked partitions: their in-flight events still reach the output, but their offsets
-    // are no longer ours to commit; the new owner re-reads them (at-least-once).
-    watermark.retain(topic, assigned);
-    for (const partition of handedOutThrough.keys()) {
-      if (!assigned.has(partition)) handedOutThrough.delete(partition);
-    }
+    progress.retain(assigned);
     waiting = waiting.slice(waitingHead).filter((message) => assigned.has(message.partition));
     waitingHead = 0;
   });
@@ -166,23 +169,18 @@ export function createPlatformaticSource(
   /** Hands out waiting records, one run of one partition at a time, while the caller takes them. */
   function drain(): void {
     drainScheduled = false;
-    const run: SourceRecord[] = [];
     while (waitingHead < waiting.length && !wantPaused && !stopping) {
       const partition = (waiting[waitingHead] as WireMessage).partition;
-      const through = handedOutThrough.get(partition) ?? -1;
+      const through = progress.handedOutThrough(partition);
+      const run: SourceRecord[] = [];
       let end = waitingHead;
-      run.length = 0;
       while (end < waiting.length && (waiting[end] as WireMessage).partition === partition) {
         const message = waiting[end] as WireMessage;
         if (Number(message.offset) > through) run.push(new PlatformaticRecord(message));
         end++;
       }
       const taken = run.length === 0 ? 0 : options.onRecords(partition, run);
-      for (let i = 0; i < taken; i++) {
-        watermark.track(topic, partition, Number((run[i] as SourceRecord).offset));
-      }
-      if (taken > 0)
-        handedOutThrough.set(partition, Number((run[taken - 1] as SourceRecord).offset));
+      progress.handedOut(partition, run, taken);
       if (taken < run.length) {
         // The rest waits here, in order, until the caller resumes.
         const firstLeft = Number((run[taken] as SourceRecord).offset);
@@ -268,6 +266,17 @@ export function createPlatformaticSource(
     reopenTimer = setTimeout(openStream, delayMs);
   }
 
+  /** While the stream is opened again: why, for readiness. */
+  function restarting(): NotReady | undefined {
+    if (restartingSince === undefined) return undefined;
+    // A fetch fails as soon as its broker is gone, before the silence is long enough.
+    const down = isBrokerUnreachable(restartCause);
+    return {
+      condition: down ? 'broker-unreachable' : 'consumer-restarting',
+      detail: `consumer of ${topic} ${down ? 'cannot reach a broker' : 'restarting after a failed fetch'}: ${kafkaErrorSummary(restartCause)}`,
+    };
+  }
+
   async function readLag(): Promise<void> {
     const current = stream;
     if (current === undefined || !inGroup) return;
@@ -286,42 +295,11 @@ export function createPlatformaticSource(
     }
   }
 
-  async function commitFinished(): Promise<void> {
-    if (commitInFlight) return commitInFlight;
-    const offsets = watermark.committable();
-    if (offsets.length === 0) return;
-    commitInFlight = (async () => {
-      try {
-        await consumer.commit({
-          offsets: offsets.map(({ partition, offset }) => ({
-            topic,
-            partition,
-            offset: BigInt(offset),
-            leaderEpoch: -1,
-          })),
-        });
-        watermark.markCommitted(offsets);
-        brokerAnswered();
-        options.onCommit?.('ok');
-        if (commitFailing) log.info({ offsets }, 'offset commit succeeded again');
-        commitFailing = false;
-      } catch (error) {
-        // A rebalance or an outage in progress; the next round commits what this one could not.
-        options.onCommit?.('failed');
-        if (!commitFailing) log.warn({ err: error, offsets }, 'offset commit failed; will retry');
-        commitFailing = true;
-      } finally {
-        commitInFlight = undefined;
-      }
-    })();
-    return commitInFlight;
-  }
-
   return {
     async start() {
       // The first stream is opened here so that a cluster that refuses us fails start-up.
       attach(await consumer.consume(streamOptions));
-      commitTimer = setInterval(() => void commitFinished(), options.commitIntervalMs ?? 1_000);
+      progress.startCommitting(options.commitIntervalMs ?? 1_000);
       lagTimer = setInterval(() => void readLag(), LAG_INTERVAL_MS);
     },
     pause() {
@@ -338,52 +316,20 @@ export function createPlatformaticSource(
     isPaused() {
       return wantPaused;
     },
-    complete(partition, offset) {
-      watermark.complete(topic, partition, Number(offset));
-    },
-    pending() {
-      return watermark.pending();
-    },
+    complete: progress.complete,
+    pending: progress.pending,
     notReady() {
-      if (stopping) return { condition: 'stopping', detail: `consumer of ${topic} stopping` };
-      if (!joinedOnce) {
-        return { condition: 'starting', detail: `joining group ${options.groupId}` };
-      }
-      const silentForMs = Date.now() - lastBrokerAnswerAt;
-      if (silentForMs > brokerTimeoutMs) {
-        return {
-          condition: 'broker-unreachable',
-          detail: `no broker answered the consumer of ${topic} for ${Math.round(silentForMs / 1000)} s`,
-        };
-      }
-      if (restartingSince !== undefined) {
-        // A fetch fails as soon as its broker is gone, before the silence is long enough.
-        const down = isBrokerUnreachable(restartCause);
-        return {
-          condition: down ? 'broker-unreachable' : 'consumer-restarting',
-          detail: `consumer of ${topic} ${down ? 'cannot reach a broker' : 'restarting after a failed fetch'}: ${kafkaErrorSummary(restartCause)}`,
-        };
-      }
-      if (!inGroup) {
-        return {
-          condition: 'not-in-group',
-          detail: `consumer of ${topic} rejoining group ${options.groupId}`,
-        };
-      }
-      return undefined;
+      return progress.notReady({ stopping, joinedOnce, inGroup, restarting: restarting() });
     },
     async stop(deadlineMs) {
       if (stopping) return;
       stopping = true;
       const deadline = Date.now() + deadlineMs;
-      clearInterval(commitTimer);
       clearInterval(lagTimer);
       clearTimeout(reopenTimer);
       wantPaused = true;
       stream?.pause();
-      // A commit to a broker that is down would wait out the client's retries: bounded too.
-      await withinDeadline(commitInFlight ?? Promise.resolve(), deadline);
-      await withinDeadline(commitFinished(), deadline);
+      await progress.finalCommit(deadline);
       const left = await withinDeadline(
         (async () => {
           await stream?.close();
