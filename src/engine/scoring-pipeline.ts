@@ -82,7 +82,7 @@ const STOP_RESERVE_SHARE = 0.1;
 
 export function createScoringPipeline(options: ScoringPipelineOptions): ScoringPipeline {
   const { topology, session, logger, registry } = options;
-  const log = logger.child({ topology: topology.name, stage: 'pipeline' });
+  const log = logger.child({ stage: 'pipeline' });
   const labels = { topology: topology.name };
   const modelLabel = `${options.model.name}@${options.model.version}`;
   const metrics: PipelineMetrics = createPipelineMetrics(registry);
@@ -114,6 +114,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     onLag: (partition, lag) => {
       lagByPartition.set(partition, lag);
       metrics.consumerLag.set({ ...labels, topic: inputTopic, partition: String(partition) }, lag);
+    },
+    onAssigned: (partitions) => {
+      for (const partition of lagByPartition.keys()) {
+        if (partitions.has(partition)) continue;
+        lagByPartition.delete(partition);
+        metrics.consumerLag.remove({ ...labels, topic: inputTopic, partition: String(partition) });
+      }
     },
     onCommit: (outcome) => metrics.commits.inc({ ...labels, outcome }),
     onFatal: fail,

@@ -17,6 +17,8 @@ export interface ConsumerProgressOptions {
   /** Commits these offsets with the client; rejects when the commit failed. */
   readonly commit: (offsets: readonly TopicPartitionOffset[]) => Promise<void>;
   readonly onCommit?: (outcome: 'ok' | 'failed') => void;
+  /** After each join, with the partitions this member now owns. */
+  readonly onAssigned?: (partitions: ReadonlySet<number>) => void;
   readonly log: Logger;
 }
 
@@ -104,6 +106,7 @@ export function createConsumerProgress(options: ConsumerProgressOptions): Consum
       for (const partition of handedOutThrough.keys()) {
         if (!assigned.has(partition)) handedOutThrough.delete(partition);
       }
+      options.onAssigned?.(assigned);
     },
     brokerAnswered() {
       lastBrokerAnswerAt = Date.now();

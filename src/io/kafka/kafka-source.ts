@@ -23,6 +23,11 @@ export interface KafkaSourceOptions {
   readonly onRecords: (partition: number, records: readonly SourceRecord[]) => number;
   /** Called after each fetch of a partition with its lag behind the high watermark. */
   readonly onLag?: (partition: number, lag: number) => void;
+  /**
+   * After each join of the group, with the partitions this member now owns (lag reported for
+   * others is stale: their new owner reports it).
+   */
+  readonly onAssigned?: (partitions: ReadonlySet<number>) => void;
   /** After each commit attempt. */
   readonly onCommit?: (outcome: 'ok' | 'failed') => void;
   /** The consumer is gone for good (its client will not restart it) while not stopping. */

@@ -42,6 +42,7 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
     brokerTimeoutMs: options.brokerTimeoutMs,
     commit: (offsets) => consumer.commitOffsets(offsets.map((entry) => ({ ...entry }))),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    ...(options.onAssigned === undefined ? {} : { onAssigned: options.onAssigned }),
     log,
   });
 

@@ -118,6 +118,7 @@ export function createPlatformaticSource(
         })),
       }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    ...(options.onAssigned === undefined ? {} : { onAssigned: options.onAssigned }),
     log,
   });
   const brokerAnswered = progress.brokerAnswered;
