@@ -7,11 +7,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { driftPageRoutes, driftPageView } from '../drift/index.js';
 import {
-  createModelSession,
-  createWorkerSessionPool,
-  type ModelSession,
-} from '../inference/index.js';
-import {
   createAdminServer,
   createReadinessMonitor,
   type Logger,
@@ -20,9 +15,8 @@ import {
 } from '../observability/index.js';
 import type { Topology } from '../topology/index.js';
 import { createDriftThread, type DriftThread } from './drift-thread.js';
-import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
-import { resolveTopologyModel } from './topology-model.js';
-
+import { createScoringRunner } from './scoring-runner.js';
+import { createScoringThreads } from './scoring-threads.js';
 /** What a process runs: scoring, the drift side stream, or both. */
 export type ServicePart = 'scoring' | 'drift';
 
@@ -42,7 +36,10 @@ export interface ServiceOptions {
 }
 
 export interface Service {
-  /** The Prometheus registry of scoring and the process (/metrics adds the drift thread's). */
+  /**
+   * The Prometheus registry of the process, and of scoring when it runs on this thread
+   * (/metrics adds the scoring threads' and the drift thread's).
+   */
   readonly registry: Registry;
   /** The drift side stream, when this service runs it. */
   readonly drift: DriftThread | undefined;
@@ -56,25 +53,20 @@ export function createService(options: ServiceOptions): Service {
   const parts = options.parts ?? ['scoring', ...(topology.drift.enabled ? ['drift' as const] : [])];
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'streamscore_process_' });
-  const scoring = parts.includes('scoring');
+  const onFailure = options.onFailure ?? (() => undefined);
   const drift = parts.includes('drift')
-    ? createDriftThread({ topology, logger, onFailure: options.onFailure ?? (() => undefined) })
+    ? createDriftThread({ topology, logger, onFailure })
     : undefined;
-  let session: ModelSession | undefined;
-  let pipeline: ScoringPipeline | undefined;
-  let warm = false;
-  const scoringNotReady = (): NotReady | undefined => {
-    if (!warm) return { condition: 'starting', detail: 'model warming up' };
-    if (pipeline === undefined) {
-      return { condition: 'starting', detail: 'scoring pipeline starting' };
-    }
-    return pipeline.notReady();
-  };
+  const scoring = parts.includes('scoring')
+    ? createScoring(topology, logger, registry, onFailure)
+    : undefined;
   const checks: ReadinessCheck[] = [
-    ...(scoring ? [{ name: 'scoring', gatesReadiness: true, notReady: scoringNotReady }] : []),
+    ...(scoring
+      ? [{ name: 'scoring', gatesReadiness: true, notReady: () => scoring.notReady() }]
+      : []),
     // Beside scoring, a drift outage must not take scoring out of rotation (see /readyz/drift).
     ...(drift
-      ? [{ name: 'drift', gatesReadiness: !scoring, notReady: () => drift.notReady() }]
+      ? [{ name: 'drift', gatesReadiness: scoring === undefined, notReady: () => drift.notReady() }]
       : []),
   ];
   const readiness = createReadinessMonitor({ checks, logger, registry });
@@ -82,7 +74,10 @@ export function createService(options: ServiceOptions): Service {
     host: topology.observability.httpHost,
     port: options.httpPort ?? topology.observability.httpPort,
     logger,
-    metrics: async () => (await registry.metrics()) + ((await drift?.metrics()) ?? ''),
+    metrics: async () =>
+      (await registry.metrics()) +
+      ((await scoring?.metrics()) ?? '') +
+      ((await drift?.metrics()) ?? ''),
     readiness: readiness.evaluate,
     routes: driftPageRoutes(
       drift &&
@@ -101,42 +96,13 @@ export function createService(options: ServiceOptions): Service {
       readiness.start();
       const { port } = await admin.start();
       await drift?.start({ httpPort: port });
-      if (!scoring) return { httpPort: port };
-      const { model, width } = await resolveTopologyModel(topology);
-      const { maxBatchSize, preferredBatchSizes } = topology.batching;
-      const { mode, workers, intraOpThreads } = topology.model.inference;
-      const sessionOptions = {
-        modelPath: model.modelPath,
-        modelLabel: model.label,
-        inputName: topology.model.input,
-        outputNames: topology.model.outputs.map((output) => output.name),
-        width,
-        executionProviders: topology.model.executionProviders,
-        warmupBatchSizes: [...preferredBatchSizes, maxBatchSize],
-        intraOpThreads,
-        logger,
-      };
-      session =
-        mode === 'worker-threads'
-          ? await createWorkerSessionPool({ ...sessionOptions, workers })
-          : await createModelSession(sessionOptions);
-      warm = true;
-      pipeline = createScoringPipeline({
-        topology,
-        session,
-        model: { name: model.name, version: model.version },
-        logger,
-        registry,
-        ...(options.onFailure ? { onFatal: options.onFailure } : {}),
-      });
-      await pipeline.start();
+      await scoring?.start();
       return { httpPort: port };
     },
     stop(deadlineMs = 30_000) {
       stopped ??= (async () => {
         const deadline = performance.now() + deadlineMs;
-        const { unfinished } = (await pipeline?.stop(deadlineMs)) ?? { unfinished: 0 };
-        await session?.release();
+        const { unfinished } = (await scoring?.stop(deadlineMs)) ?? { unfinished: 0 };
         await drift?.stop(Math.max(250, deadline - performance.now()));
         await admin.stop();
         readiness.stop();
@@ -145,4 +111,24 @@ export function createService(options: ServiceOptions): Service {
       return stopped;
     },
   };
+}
+
+/** Scoring as the service runs it: on this thread, or as pipelines in scoring threads. */
+interface Scoring {
+  start(): Promise<void>;
+  stop(deadlineMs: number): Promise<{ unfinished: number }>;
+  notReady(): NotReady | undefined;
+  /** Series of scoring that are not in the service's registry (the threads'). */
+  metrics(): Promise<string>;
+}
+
+function createScoring(
+  topology: Topology,
+  logger: Logger,
+  registry: Registry,
+  onFailure: (error: Error) => void,
+): Scoring {
+  if (topology.scaling.pipelines > 1) return createScoringThreads({ topology, logger, onFailure });
+  const runner = createScoringRunner({ topology, logger, registry, onFatal: onFailure });
+  return { ...runner, metrics: async () => '' };
 }

@@ -98,6 +98,8 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       name: 'streamscore_model_info',
       help: 'The model being served (value 1), with its version and execution provider.',
       labelNames: ['topology', 'model', 'version', 'provider'],
+      // Every scoring thread serves the same model: /metrics shows it once, not summed.
+      aggregator: 'max',
       registers,
     }),
   };

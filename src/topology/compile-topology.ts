@@ -50,6 +50,7 @@ export interface Topology {
     }
   >;
   readonly batching: Readonly<TopologyDocument['batching']>;
+  readonly scaling: Readonly<TopologyDocument['scaling']>;
   readonly drift: Readonly<
     Omit<
       TopologyDocument['drift'],
@@ -110,6 +111,7 @@ export function compileTopology(
       ...document.batching,
       preferredBatchSizes: sortedUnique(document.batching.preferredBatchSizes),
     },
+    scaling: document.scaling,
     drift: compileDrift(document.drift, document.name, dirname(origin.file)),
     observability: document.observability,
   };

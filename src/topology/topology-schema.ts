@@ -195,6 +195,19 @@ const batching = z
   })
   .describe('Dynamic batching.');
 
+const scaling = z
+  .strictObject({
+    pipelines: positiveInt()
+      .max(64)
+      .default(1)
+      .describe(
+        'Scoring pipelines in one process. 1 scores on the main thread. N ≥ 2 runs N pipelines in worker threads, each with its own consumer in the input group, model session and producer, behind one admin server and one /metrics; use up to one per spare core, and no more than the input partitions (extra pipelines get none). `batching` and `model.inference` apply to each pipeline.',
+      ),
+  })
+  .describe(
+    'How one process spreads scoring over cores; more processes in the same group scale further (docs/operations.md, "Scaling").',
+  );
+
 const evaluationScope = (windowMs: number, everyMs: number, what: string) =>
   z
     .strictObject({
@@ -449,6 +462,7 @@ export const topologySchema = z
       ),
     model,
     batching: batching.default(() => batching.parse({})),
+    scaling: scaling.default(() => scaling.parse({})),
     drift: drift.default(() => drift.parse({})),
     observability: observability.default(() => observability.parse({})),
   })

@@ -79,6 +79,25 @@ function produceSteadily(
 const sourceKey = (record: ConsumedRecord) =>
   `${record.headers[HEADERS.sourcePartition]}/${record.headers[HEADERS.sourceOffset]}`;
 
+/** Every output carries the reference model's score of its event. */
+async function expectReferenceScores(
+  topics: ScoringTopics,
+  events: readonly { transaction_id: string }[],
+  output: readonly ConsumedRecord[],
+) {
+  const topology = await loadFraudTopology(brokers, topics);
+  const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
+  const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
+  for (const record of output) {
+    const scored = JSON.parse(record.value ?? '') as {
+      transaction_id: string;
+      fraud: { probability: number };
+    };
+    const index = indexOf.get(scored.transaction_id) as number;
+    expect(Math.abs(scored.fraud.probability - (expected[index] as number))).toBeLessThan(1e-6);
+  }
+}
+
 describe.each(KAFKA_CLIENTS)('streamscore run (process) with %s', (client) => {
   it('loses nothing when killed with SIGKILL mid-run and restarted', async () => {
     const partitions = 3;
@@ -176,18 +195,63 @@ describe('streamscore run (process)', () => {
       topic: topics.output,
       count,
     });
-    const topology = await loadFraudTopology(brokers, topics);
-    const expected = await referenceScores(topology, 'models/fraud/1/model.onnx', events);
-    const indexOf = new Map(events.map((event, index) => [event.transaction_id, index]));
-    for (const record of output) {
-      const scored = JSON.parse(record.value ?? '') as {
-        transaction_id: string;
-        fraud: { probability: number };
-      };
-      const index = indexOf.get(scored.transaction_id) as number;
-      expect(Math.abs(scored.fraud.probability - (expected[index] as number))).toBeLessThan(1e-6);
-    }
+    await expectReferenceScores(topics, events, output);
     expect(new Set(output.map(sourceKey)).size).toBe(count);
+  });
+
+  it('spreads the partitions over two scoring threads behind one /metrics, and stops them cleanly', async () => {
+    const partitions = 4;
+    const count = 20_000;
+    const topics = await createScoringTopics(brokers, 'pipelines', partitions);
+    const events = generateTransactions(count, 23);
+    // Ready means both threads are in the group: no rebalance re-reads what they score.
+    const scorer = await startScorer(topics, {
+      file: 'test/fixtures/topologies/fraud-pipelines.yaml',
+    });
+    await produceRoundRobin(
+      kafka,
+      topics.input,
+      partitions,
+      events.map((event) => JSON.stringify(event)),
+    );
+    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('pipelines-out')), {
+      topic: topics.output,
+      count,
+    });
+    await expectReferenceScores(topics, events, output);
+    expect(new Set(output.map(sourceKey)).size).toBe(count);
+    for (let partition = 0; partition < partitions; partition++) {
+      const offsets = output
+        .filter((record) => record.headers[HEADERS.sourcePartition] === String(partition))
+        .map((record) => Number(record.headers[HEADERS.sourceOffset]));
+      expect(offsets, `partition ${partition} in order`).toEqual(
+        Array.from({ length: count / partitions }, (_, index) => index),
+      );
+    }
+
+    // Both threads' counters in one series; the model shown once; each partition's lag once.
+    await waitFor(
+      async () => (await scorer.metric('streamscore_events_scored_total')) === count,
+      'scored total',
+    );
+    const metrics = (await scorer.get('/metrics')).text;
+    expect(await scorer.metric('streamscore_model_info')).toBe(1);
+    const lagPartitions = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('streamscore_consumer_lag_events{'))
+      .map((line) => /partition="(\d+)"/.exec(line)?.[1]);
+    expect(lagPartitions.sort()).toEqual(['0', '1', '2', '3']);
+    expect(metrics).toContain('streamscore_process_process_cpu_seconds_total');
+
+    scorer.child.kill('SIGTERM');
+    expect(await scorer.exited).toBe(0);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.input] });
+    await admin.disconnect();
+    expect(committed?.partitions.map(({ offset }) => Number(offset))).toEqual(
+      Array.from({ length: partitions }, () => count / partitions),
+    );
   });
 
   it('keeps the queue bounded under a 200k-event backlog on a slow model and scores them all', async () => {

@@ -109,7 +109,7 @@ describe('parseTopology', () => {
     );
     expect(errorsOf(source)).toEqual([
       'topologies/test.yaml: kafka.brokerz: unknown key (allowed: brokers, clientId, client, tls, sasl, connectTimeoutMs) (line 5, column 3)',
-      'topologies/test.yaml: batchin: unknown key (allowed: name, kafka, input, output, deadLetter, features, model, batching, drift, observability) (line 40, column 1)',
+      'topologies/test.yaml: batchin: unknown key (allowed: name, kafka, input, output, deadLetter, features, model, batching, scaling, drift, observability) (line 40, column 1)',
     ]);
   });
 

@@ -1,0 +1,81 @@
+/**
+ * One scoring pipeline with its model session, on the thread that creates it: the model is
+ * resolved and warmed up, then the pipeline joins the input group. The service runs one on
+ * its own thread (`scaling.pipelines: 1`), or one in each scoring thread.
+ */
+import type { Registry } from 'prom-client';
+import {
+  createModelSession,
+  createWorkerSessionPool,
+  type ModelSession,
+} from '../inference/index.js';
+import type { Logger, NotReady } from '../observability/index.js';
+import type { Topology } from '../topology/index.js';
+import { createScoringPipeline, type ScoringPipeline } from './scoring-pipeline.js';
+import { resolveTopologyModel } from './topology-model.js';
+
+export interface ScoringRunnerOptions {
+  readonly topology: Topology;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** The pipeline cannot go on after start (see ScoringPipelineOptions.onFatal). */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export interface ScoringRunner {
+  start(): Promise<void>;
+  /** Resolves with the events left unfinished (read again after a restart). */
+  stop(deadlineMs: number): Promise<{ unfinished: number }>;
+  notReady(): NotReady | undefined;
+}
+
+export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunner {
+  const { topology, logger } = options;
+  let session: ModelSession | undefined;
+  let pipeline: ScoringPipeline | undefined;
+  let warm = false;
+  return {
+    async start() {
+      const { model, width } = await resolveTopologyModel(topology);
+      const { maxBatchSize, preferredBatchSizes } = topology.batching;
+      const { mode, workers, intraOpThreads } = topology.model.inference;
+      const sessionOptions = {
+        modelPath: model.modelPath,
+        modelLabel: model.label,
+        inputName: topology.model.input,
+        outputNames: topology.model.outputs.map((output) => output.name),
+        width,
+        executionProviders: topology.model.executionProviders,
+        warmupBatchSizes: [...preferredBatchSizes, maxBatchSize],
+        intraOpThreads,
+        logger,
+      };
+      session =
+        mode === 'worker-threads'
+          ? await createWorkerSessionPool({ ...sessionOptions, workers })
+          : await createModelSession(sessionOptions);
+      warm = true;
+      pipeline = createScoringPipeline({
+        topology,
+        session,
+        model: { name: model.name, version: model.version },
+        logger,
+        registry: options.registry,
+        ...(options.onFatal ? { onFatal: options.onFatal } : {}),
+      });
+      await pipeline.start();
+    },
+    async stop(deadlineMs) {
+      const { unfinished } = (await pipeline?.stop(deadlineMs)) ?? { unfinished: 0 };
+      await session?.release();
+      return { unfinished };
+    },
+    notReady() {
+      if (!warm) return { condition: 'starting', detail: 'model warming up' };
+      if (pipeline === undefined) {
+        return { condition: 'starting', detail: 'scoring pipeline starting' };
+      }
+      return pipeline.notReady();
+    },
+  };
+}
