@@ -51,8 +51,7 @@ export function createDriftThread(options: DriftThreadOptions): DriftThread {
       topology: topologyForThread(options.topology),
       ...threadLogSetup(options.logger),
     },
-    describe: 'the drift side stream',
-    startingDetail: 'drift side stream starting',
+    describe: 'drift side stream',
     logger: options.logger,
     onFailure: options.onFailure,
   });

@@ -17,10 +17,8 @@ export interface PartThreadOptions<Data> {
   /** The worker module (compiled next to its caller in dist/; started from the built CLI). */
   readonly workerUrl: URL;
   readonly workerData: Data;
-  /** What the part is, in log lines and errors: "the drift side stream". */
+  /** What the part is, in readiness, log lines and errors: "drift side stream". */
   readonly describe: string;
-  /** Before start, readiness says `starting` with this detail. */
-  readonly startingDetail: string;
   readonly logger: Logger;
   readonly onFailure: (error: Error) => void;
 }
@@ -61,7 +59,7 @@ export function createPartThread<Data, Start, Stopped, Question, Answer>(
   const { logger, describe } = options;
   type Request = PartThreadRequest<Start, Question>;
   let worker: Worker | undefined;
-  let notReady: NotReady | undefined = { condition: 'starting', detail: options.startingDetail };
+  let notReady: NotReady | undefined = { condition: 'starting', detail: `${describe} starting` };
   let starting: Waiter<void> | undefined;
   let stopping = false;
   let failed = false;

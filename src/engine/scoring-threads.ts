@@ -50,7 +50,6 @@ export function createScoringThreads(options: ScoringThreadsOptions): ScoringThr
         workerUrl: new URL('./scoring-thread-worker.js', import.meta.url),
         workerData: { topology: transferred, pipeline, ...threadLogSetup(logger) },
         describe: `scoring pipeline ${pipeline}`,
-        startingDetail: `scoring pipeline ${pipeline} starting`,
         logger,
         onFailure: options.onFailure,
       }),
