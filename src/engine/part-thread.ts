@@ -4,7 +4,7 @@
  * it. A thread that dies, or reports that its part cannot go on, after it started calls
  * `onFailure` once; before that, the failure rejects `start`.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Logger, NotReady } from '../observability/index.js';
 import {
   fromThreadError,
@@ -21,6 +21,8 @@ export interface PartThreadOptions<Data> {
   readonly describe: string;
   readonly logger: Logger;
   readonly onFailure: (error: Error) => void;
+  /** The thread's V8 heap limits; Node's defaults where absent. */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 export interface PartThread<Start, Stopped, Question, Answer> {
@@ -124,7 +126,10 @@ export function createPartThread<Data, Start, Stopped, Question, Answer>(
 
   return {
     start(request) {
-      const started = new Worker(options.workerUrl, { workerData: options.workerData });
+      const started = new Worker(options.workerUrl, {
+        workerData: options.workerData,
+        ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+      });
       worker = started;
       let failure: Error | undefined;
       started.on('message', onReply);
