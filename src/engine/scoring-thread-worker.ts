@@ -20,7 +20,11 @@ hostPartThread<ScoringThreadData, void, { unfinished: number }, 'metrics', Scori
     return {
       start: () => runner.start(),
       stop: (deadlineMs) => runner.stop(deadlineMs),
-      notReady: () => runner.notReady(),
+      // The thread's own starting detail names the pipeline already; the runner's do not.
+      notReady: () => {
+        const notReady = runner.notReady();
+        return notReady && { ...notReady, detail: `pipeline ${data.pipeline}: ${notReady.detail}` };
+      },
       answer: () => registry.getMetricsAsJSON(),
     };
   },

@@ -80,11 +80,9 @@ export function createScoringThreads(options: ScoringThreadsOptions): ScoringThr
       return { unfinished };
     },
     notReady() {
-      for (const [pipeline, thread] of threads.entries()) {
+      for (const thread of threads) {
         const notReady = thread.notReady();
-        if (notReady !== undefined) {
-          return { ...notReady, detail: `pipeline ${pipeline}: ${notReady.detail}` };
-        }
+        if (notReady !== undefined) return notReady;
       }
       return undefined;
     },

@@ -17,6 +17,7 @@ import type { Topology } from '../topology/index.js';
 import { createDriftThread, type DriftThread } from './drift-thread.js';
 import { createScoringRunner } from './scoring-runner.js';
 import { createScoringThreads } from './scoring-threads.js';
+
 /** What a process runs: scoring, the drift side stream, or both. */
 export type ServicePart = 'scoring' | 'drift';
 
