@@ -46,6 +46,8 @@ export interface TopologyVariant {
   readonly fetchMaxBytesPerPartition?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly client?: KafkaClientName;
+  /** `scaling.pipelines`: scoring pipelines in worker threads of the one process. */
+  readonly pipelines?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
     model: Record<string, unknown>;
     batching?: Record<string, unknown>;
     drift?: Record<string, unknown>;
+    scaling?: Record<string, unknown>;
   };
   document.model['registry'] = variant.registryDir;
   document.model['name'] = variant.modelName;
@@ -68,6 +71,9 @@ export async function writeTopologyVariant(file: string, variant: TopologyVarian
   }
   if (variant.client !== undefined) document.kafka['client'] = variant.client;
   if (variant.drift === true) document.drift = { ...document.drift, enabled: true };
+  if (variant.pipelines !== undefined) {
+    document.scaling = { ...document.scaling, pipelines: variant.pipelines };
+  }
   const { fetchMaxBytesPerPartition, partitionsConsumedConcurrently } = variant;
   document.input = {
     ...document.input,

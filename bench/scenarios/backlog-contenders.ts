@@ -3,6 +3,7 @@
  * topology variant), or another program started as a process with the same environment.
  */
 import { join } from 'node:path';
+import { intraOpThreadsPerPipeline } from '../../src/engine/index.js';
 import type { Topology } from '../../src/topology/index.js';
 import type { BenchContext, RunTopics } from '../bench-context.js';
 import type { BacklogRun } from '../bench-results.js';
@@ -111,7 +112,10 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     maxQueuedEvents: variant.maxQueuedEvents ?? reference.batching.maxQueuedEvents,
     inferenceMode: inference.mode,
     workers: inference.mode === 'worker-threads' ? inference.workers : 1,
-    intraOpThreads: inference.intraOpThreads,
+    intraOpThreads: intraOpThreadsPerPipeline(
+      inference.intraOpThreads,
+      variant.pipelines ?? reference.scaling.pipelines,
+    ),
     executionProviders: (variant.executionProviders ?? reference.model.executionProviders).join(
       ',',
     ),
@@ -121,6 +125,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     partitionsConsumedConcurrently:
       variant.partitionsConsumedConcurrently ?? reference.input.partitionsConsumedConcurrently,
     kafkaClient: variant.client ?? reference.kafka.client ?? 'platformatic',
+    pipelines: variant.pipelines ?? reference.scaling.pipelines,
   };
 }
 

@@ -8,6 +8,7 @@ export {
   type ScoringPipeline,
   type ScoringPipelineOptions,
 } from './scoring-pipeline.js';
+export { intraOpThreadsPerPipeline } from './scoring-runner.js';
 export { createService, type Service, type ServiceOptions, type ServicePart } from './service.js';
 export { resolveTopologyModel } from './topology-model.js';
 export {

@@ -3,6 +3,7 @@
  * resolved and warmed up, then the pipeline joins the input group. The service runs one on
  * its own thread (`scaling.pipelines: 1`), or one in each scoring thread.
  */
+import { availableParallelism } from 'node:os';
 import type { Registry } from 'prom-client';
 import {
   createModelSession,
@@ -47,7 +48,7 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
         width,
         executionProviders: topology.model.executionProviders,
         warmupBatchSizes: [...preferredBatchSizes, maxBatchSize],
-        intraOpThreads,
+        intraOpThreads: intraOpThreadsPerPipeline(intraOpThreads, topology.scaling.pipelines),
         logger,
       };
       session =
@@ -78,4 +79,17 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
       return pipeline.notReady();
     },
   };
+}
+
+/**
+ * ONNX Runtime's own choice (0) is a thread per core for every session, so N pipelines would
+ * run N × cores inference threads on the same cores; with N ≥ 2 each gets its share instead.
+ */
+export function intraOpThreadsPerPipeline(
+  configured: number,
+  pipelines: number,
+  cores = availableParallelism(),
+): number {
+  if (configured !== 0 || pipelines === 1) return configured;
+  return Math.max(1, Math.floor(cores / pipelines));
 }

@@ -146,7 +146,9 @@ const inference = z
       .describe('Worker threads (each with its own session) in `worker-threads` mode.'),
     intraOpThreads: nonNegativeInt()
       .default(0)
-      .describe('Threads ONNX Runtime may use inside one run; 0 lets it decide.'),
+      .describe(
+        'Threads ONNX Runtime may use inside one run; 0 lets it decide (a thread per core), or with `scaling.pipelines` N ≥ 2 gives each pipeline cores / N (at least 1).',
+      ),
   })
   .describe('Where and how the model runs.');
 
