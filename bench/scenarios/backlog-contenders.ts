@@ -105,6 +105,7 @@ function progressPrinter(context: BenchContext, label: string, total: number) {
 /** The settings a streamscore run used: the variant's, else the reference topology's. */
 export function variantConfig(variant: TopologyVariant, reference: Topology): BacklogRun['config'] {
   const inference = { ...reference.model.inference, ...variant.inference };
+  const pipelines = variant.pipelines ?? reference.scaling.pipelines;
   return {
     model: variant.modelName,
     maxBatchSize: variant.maxBatchSize ?? reference.batching.maxBatchSize,
@@ -112,10 +113,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     maxQueuedEvents: variant.maxQueuedEvents ?? reference.batching.maxQueuedEvents,
     inferenceMode: inference.mode,
     workers: inference.mode === 'worker-threads' ? inference.workers : 1,
-    intraOpThreads: intraOpThreadsPerPipeline(
-      inference.intraOpThreads,
-      variant.pipelines ?? reference.scaling.pipelines,
-    ),
+    intraOpThreads: intraOpThreadsPerPipeline(inference.intraOpThreads, pipelines),
     executionProviders: (variant.executionProviders ?? reference.model.executionProviders).join(
       ',',
     ),
@@ -125,7 +123,7 @@ export function variantConfig(variant: TopologyVariant, reference: Topology): Ba
     partitionsConsumedConcurrently:
       variant.partitionsConsumedConcurrently ?? reference.input.partitionsConsumedConcurrently,
     kafkaClient: variant.client ?? reference.kafka.client ?? 'platformatic',
-    pipelines: variant.pipelines ?? reference.scaling.pipelines,
+    pipelines,
   };
 }
 

@@ -22,7 +22,7 @@ const SWEEP: readonly {
   { label: 'shipped-1', ...SHIPPED },
   {
     label: 'pipelines-2',
-    change: 'scaling.pipelines 2 (two scoring threads, one intra-op thread each)',
+    change: 'scaling.pipelines 2 (two scoring threads, sharing the cores for intra-op threads)',
     variant: { pipelines: 2 },
   },
   { label: 'batch-64', change: 'maxBatchSize 64', variant: { maxBatchSize: 64 } },
