@@ -4,6 +4,9 @@
  * it. A thread that dies, or reports that its part cannot go on, after it started calls
  * `onFailure` once; before that, the failure rejects `start`.
  */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Logger, NotReady } from '../observability/index.js';
 import {
@@ -14,7 +17,7 @@ import {
 } from './part-thread-protocol.js';
 
 export interface PartThreadOptions<Data> {
-  /** The worker module (compiled next to its caller in dist/; started from the built CLI). */
+  /** The worker module, next to its caller (see runnableWorkerUrl for source mode). */
   readonly workerUrl: URL;
   readonly workerData: Data;
   /** What the part is, in readiness, log lines and errors: "drift side stream". */
@@ -55,6 +58,24 @@ export function threadLogSetup(logger: Logger): ThreadLogSetup {
   };
 }
 
+/** Run from source, this file is src/engine/part-thread.ts: the repository root. */
+const SOURCE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Node 20 starts worker threads from JavaScript only. A caller running from TypeScript source
+ * (in-process integration tests under vitest) starts the worker built from the same source in
+ * dist/, which `npm test` builds first.
+ */
+export function runnableWorkerUrl(workerUrl: URL): URL {
+  if (existsSync(workerUrl)) return workerUrl;
+  const source = fileURLToPath(workerUrl);
+  const built = pathToFileURL(join(SOURCE_ROOT, 'dist', relative(SOURCE_ROOT, source)));
+  if (existsSync(built)) return built;
+  throw new Error(
+    `worker module ${source} is not built: run \`npm run build\` (looked for ${fileURLToPath(built)})`,
+  );
+}
+
 export function createPartThread<Data, Start, Stopped, Question, Answer>(
   options: PartThreadOptions<Data>,
 ): PartThread<Start, Stopped, Question, Answer> {
@@ -93,6 +114,9 @@ export function createPartThread<Data, Start, Stopped, Question, Answer>(
           ...(reply.result === undefined ? {} : { result: reply.result }),
           ...(reply.error === undefined ? {} : { error: fromThreadError(reply.error) }),
         };
+        // The part is done, but its thread may linger on a client's timers (kafkajs retrying a
+        // broker that is gone) past the stop deadline: it is ended now.
+        void worker?.terminate();
         break;
       case 'status':
         if (!failed) notReady = reply.notReady;
@@ -126,7 +150,7 @@ export function createPartThread<Data, Start, Stopped, Question, Answer>(
 
   return {
     start(request) {
-      const started = new Worker(options.workerUrl, {
+      const started = new Worker(runnableWorkerUrl(options.workerUrl), {
         workerData: options.workerData,
         ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       });

@@ -59,7 +59,10 @@ export interface ScoringPipelineOptions {
 }
 
 export interface ScoringPipeline {
-  start(): Promise<void>;
+  /** Connects the producer and checks the topics; reads nothing yet. */
+  prepare(): Promise<{ inputPartitions: number }>;
+  /** Joins the input group and starts scoring (after prepare). */
+  join(): Promise<void>;
   /**
    * Stops fetching, finishes what is in flight, commits, disconnects; bounded by the deadline.
    * Resolves with the events left unfinished (read again after a restart).
@@ -130,7 +133,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
       : { commitIntervalMs: options.commitIntervalMs }),
   });
 
-  /** Set in start(), once the output topic's partitions are known. */
+  /** Set in prepare(), once the output topic's partitions are known. */
   let outputRecords: ScoredRecordBuilder | undefined;
   let outputSink: KafkaSink | undefined;
   let deadLetterSink: KafkaSink | undefined;
@@ -327,6 +330,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
 
   /** Fails with the names of missing topics; reads the output's partitions and the limits. */
   async function prepareTopics(): Promise<{
+    inputPartitions: number;
     outputPartitions: number;
     maxMessageBytes: Map<string, number>;
   }> {
@@ -335,9 +339,14 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     try {
       const topics = [inputTopic, topology.output.topic, topology.deadLetter.topic];
       await requireTopics(admin, topics, topology.kafka.brokers, topology.sourceFile);
-      const metadata = await admin.fetchTopicMetadata({ topics: [topology.output.topic] });
+      const metadata = await admin.fetchTopicMetadata({
+        topics: [inputTopic, topology.output.topic],
+      });
+      const partitions = (name: string) =>
+        metadata.topics.find((topic) => topic.name === name)?.partitions.length ?? 1;
       return {
-        outputPartitions: metadata.topics[0]?.partitions.length ?? 1,
+        inputPartitions: partitions(inputTopic),
+        outputPartitions: partitions(topology.output.topic),
         maxMessageBytes: await readMaxMessageBytes(admin, topics.slice(1)),
       };
     } finally {
@@ -375,11 +384,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   }
 
   let started = false;
+  /** The sinks' topics' max.message.bytes, for the start-up log line. */
+  let maxMessageBytes = new Map<string, number>();
 
   return {
-    async start() {
+    async prepare() {
       await producer.connect();
-      const { outputPartitions, maxMessageBytes: limits } = await prepareTopics();
+      const { inputPartitions, outputPartitions, maxMessageBytes: limits } = await prepareTopics();
       outputRecords = createScoredRecordBuilder({
         codec,
         model: options.model,
@@ -405,6 +416,11 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         onWritten: finishDeadLettered,
         logger: log,
       });
+      maxMessageBytes = limits;
+      return { inputPartitions };
+    },
+
+    async join() {
       started = true;
       await source.start();
       log.info(
@@ -414,7 +430,7 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
           output: topology.output.topic,
           deadLetter: topology.deadLetter.topic,
           model: modelLabel,
-          maxMessageBytes: Object.fromEntries(limits),
+          maxMessageBytes: Object.fromEntries(maxMessageBytes),
         },
         'scoring pipeline started',
       );

@@ -1,7 +1,8 @@
 /**
  * One scoring pipeline with its model session, on the thread that creates it: the model is
- * resolved and warmed up, then the pipeline joins the input group. The service runs one on
- * its own thread (`scaling.pipelines: 1`), or one in each scoring thread.
+ * resolved and warmed up and the topics checked (prepare), then the pipeline joins the input
+ * group (join). The service runs one on its own thread (`scaling.pipelines: 1`), or one in
+ * each scoring thread, where every pipeline prepares before any joins (scoring-threads.ts).
  */
 import { availableParallelism } from 'node:os';
 import type { Registry } from 'prom-client';
@@ -21,10 +22,15 @@ export interface ScoringRunnerOptions {
   readonly registry: Registry;
   /** The pipeline cannot go on after start (see ScoringPipelineOptions.onFatal). */
   readonly onFatal?: (error: Error) => void;
+  /** Which of the process's pipelines this is, from 0 (the first checks the scaling). */
+  readonly pipeline?: number;
 }
 
 export interface ScoringRunner {
-  start(): Promise<void>;
+  /** Resolves and warms up the model, checks the topics; reads nothing yet. */
+  prepare(): Promise<void>;
+  /** Joins the input group and starts scoring (after prepare). */
+  join(): Promise<void>;
   /** Resolves with the events left unfinished (read again after a restart). */
   stop(deadlineMs: number): Promise<{ unfinished: number }>;
   notReady(): NotReady | undefined;
@@ -35,8 +41,9 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
   let session: ModelSession | undefined;
   let pipeline: ScoringPipeline | undefined;
   let warm = false;
+  let joining = false;
   return {
-    async start() {
+    async prepare() {
       const { model, width } = await resolveTopologyModel(topology);
       const { maxBatchSize, preferredBatchSizes } = topology.batching;
       const { mode, workers, intraOpThreads } = topology.model.inference;
@@ -64,7 +71,19 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
         registry: options.registry,
         ...(options.onFatal ? { onFatal: options.onFatal } : {}),
       });
-      await pipeline.start();
+      const { inputPartitions } = await pipeline.prepare();
+      const { pipelines } = topology.scaling;
+      if ((options.pipeline ?? 0) === 0 && pipelines > inputPartitions) {
+        logger.warn(
+          { input: topology.input.topic, inputPartitions, pipelines },
+          `input topic ${topology.input.topic} has fewer partitions (${inputPartitions}) than scaling.pipelines (${pipelines}): the extra pipelines get none and sit idle`,
+        );
+      }
+    },
+    async join() {
+      if (pipeline === undefined) throw new Error('scoring runner: join() before prepare()');
+      joining = true;
+      await pipeline.join();
     },
     async stop(deadlineMs) {
       const { unfinished } = (await pipeline?.stop(deadlineMs)) ?? { unfinished: 0 };
@@ -75,6 +94,9 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
       if (!warm) return { condition: 'starting', detail: 'model warming up' };
       if (pipeline === undefined) {
         return { condition: 'starting', detail: 'scoring pipeline starting' };
+      }
+      if (!joining) {
+        return { condition: 'starting', detail: 'prepared; waiting to join the input group' };
       }
       return pipeline.notReady();
     },

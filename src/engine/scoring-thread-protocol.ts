@@ -9,5 +9,13 @@ export interface ScoringThreadData extends ThreadLogSetup {
   readonly pipeline: number;
 }
 
-/** The thread's registry as prom-client's JSON, for AggregatorRegistry.aggregate. */
-export type ScoringThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
+/**
+ * A scoring thread's start prepares its pipeline; `join` then joins the input group (every
+ * pipeline of the process prepares first, so that they join in one round).
+ */
+export type ScoringQuestion = 'join' | 'metrics';
+
+export type ScoringAnswer =
+  | { readonly type: 'joined' }
+  /** The thread's registry as prom-client's JSON, for AggregatorRegistry.aggregate. */
+  | { readonly type: 'metrics'; readonly metrics: MetricObjectWithValues<MetricValue<string>>[] };

@@ -13,7 +13,11 @@ import { AggregatorRegistry } from 'prom-client';
 import type { Logger, NotReady } from '../observability/index.js';
 import { topologyForThread, type Topology } from '../topology/index.js';
 import { createPartThread, threadLogSetup, type PartThread } from './part-thread.js';
-import type { ScoringThreadData, ScoringThreadMetrics } from './scoring-thread-protocol.js';
+import type {
+  ScoringAnswer,
+  ScoringQuestion,
+  ScoringThreadData,
+} from './scoring-thread-protocol.js';
 
 export interface ScoringThreadsOptions {
   readonly topology: Topology;
@@ -40,7 +44,7 @@ export interface ScoringThreads {
  */
 const SCORING_THREAD_LIMITS = { maxYoungGenerationSizeMb: 24 } as const;
 
-type ScoringThread = PartThread<void, { unfinished: number }, 'metrics', ScoringThreadMetrics>;
+type ScoringThread = PartThread<void, { unfinished: number }, ScoringQuestion, ScoringAnswer>;
 
 export function createScoringThreads(options: ScoringThreadsOptions): ScoringThreads {
   const { topology, logger } = options;
@@ -52,8 +56,8 @@ export function createScoringThreads(options: ScoringThreadsOptions): ScoringThr
         ScoringThreadData,
         void,
         { unfinished: number },
-        'metrics',
-        ScoringThreadMetrics
+        ScoringQuestion,
+        ScoringAnswer
       >({
         workerUrl: new URL('./scoring-thread-worker.js', import.meta.url),
         workerData: { topology: transferred, pipeline, ...threadLogSetup(logger) },
@@ -65,10 +69,12 @@ export function createScoringThreads(options: ScoringThreadsOptions): ScoringThr
   );
   return {
     async start() {
-      // All at once: a failed start rejects after the others settled, so stop() finds them.
-      const started = await Promise.allSettled(threads.map((thread) => thread.start()));
-      const failed = started.find((result) => result.status === 'rejected');
-      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+      // Every pipeline warms its model and checks its topics before any joins the group: one
+      // joining while another already scores would rebalance that one, which then reads its
+      // finished but uncommitted work again. A failed step rejects after all the threads
+      // settled, so that stop() finds them.
+      await allOrFirstFailure(threads.map((thread) => thread.start()));
+      await allOrFirstFailure(threads.map((thread) => thread.ask('join')));
     },
     async stop(deadlineMs) {
       const stopped = await Promise.allSettled(threads.map((thread) => thread.stop(deadlineMs)));
@@ -92,9 +98,17 @@ export function createScoringThreads(options: ScoringThreadsOptions): ScoringThr
         threads.filter((thread) => thread.running()).map((thread) => thread.ask('metrics')),
       );
       const perThread = answers.flatMap((answer) =>
-        answer.status === 'fulfilled' ? [answer.value] : [],
+        answer.status === 'fulfilled' && answer.value.type === 'metrics'
+          ? [answer.value.metrics]
+          : [],
       );
       return perThread.length === 0 ? '' : AggregatorRegistry.aggregate(perThread).metrics();
     },
   };
+}
+
+async function allOrFirstFailure(steps: Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
 }

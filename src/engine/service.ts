@@ -131,5 +131,13 @@ function createScoring(
 ): Scoring {
   if (topology.scaling.pipelines > 1) return createScoringThreads({ topology, logger, onFailure });
   const runner = createScoringRunner({ topology, logger, registry, onFatal: onFailure });
-  return { ...runner, metrics: async () => '' };
+  return {
+    async start() {
+      await runner.prepare();
+      await runner.join();
+    },
+    stop: (deadlineMs) => runner.stop(deadlineMs),
+    notReady: () => runner.notReady(),
+    metrics: async () => '',
+  };
 }

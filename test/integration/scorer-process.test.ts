@@ -103,8 +103,9 @@ describe.each(KAFKA_CLIENTS)('streamscore run (process) with %s', (client) => {
     const partitions = 3;
     const total = 30_000;
     const topics = await createScoringTopics(brokers, 'sigkill', partitions);
-    const producing = produceSteadily(topics.input, partitions, total);
+    // Producing starts once the scorer is ready, so that the kill lands while events arrive.
     const first = await startScorer(topics, { client });
+    const producing = produceSteadily(topics.input, partitions, total);
     await waitFor(
       async () => ((await first.metric('streamscore_events_scored_total')) ?? 0) >= 2_000,
       'first scores',
@@ -252,6 +253,36 @@ describe('streamscore run (process)', () => {
     expect(committed?.partitions.map(({ offset }) => Number(offset))).toEqual(
       Array.from({ length: partitions }, () => count / partitions),
     );
+  });
+
+  it('warns once when it runs more pipelines than the input has partitions, and scores on', async () => {
+    const count = 2_000;
+    const topics = await createScoringTopics(brokers, 'idle-pipeline', 1);
+    const events = generateTransactions(count, 29);
+    const scorer = await startScorer(topics, {
+      file: 'test/fixtures/topologies/fraud-pipelines.yaml',
+    });
+    await produceRoundRobin(
+      kafka,
+      topics.input,
+      1,
+      events.map((event) => JSON.stringify(event)),
+    );
+    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('idle-out')), {
+      topic: topics.output,
+      count,
+    });
+    expect(new Set(output.map(sourceKey)).size).toBe(count);
+    const warnings = scorer
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('the extra pipelines get none and sit idle'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] as string)).toMatchObject({
+      level: 40,
+      inputPartitions: 1,
+      pipelines: 2,
+    });
   });
 
   it('keeps the queue bounded under a 200k-event backlog on a slow model and scores them all', async () => {

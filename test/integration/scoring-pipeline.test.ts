@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createService, type Service } from '../../src/engine/index.js';
 import { HEADERS } from '../../src/io/index.js';
+import { sumPrometheusSamples } from '../../src/observability/index.js';
 import { createTransactionGenerator } from '../../tools/synthetic/index.js';
 import {
   byPartition,
@@ -30,8 +31,8 @@ afterEach(async () => {
 async function startScoring(topology: Awaited<ReturnType<typeof loadFraudTopology>>) {
   const service = createService({ topology, logger: quietLogger(), httpPort: 0 });
   running.push(service);
-  await service.start();
-  return service;
+  const { httpPort } = await service.start();
+  return { service, httpPort };
 }
 
 interface ScoredEvent {
@@ -59,7 +60,7 @@ describe.each(KAFKA_CLIENTS)('scoring pipeline with %s', (client) => {
         events.map((event) => JSON.stringify(event)),
         (index) => events[index]?.card_id ?? null,
       );
-      const service = await startScoring(topology);
+      const { httpPort } = await startScoring(topology);
 
       const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('out')), {
         topic: topics.output,
@@ -96,18 +97,12 @@ describe.each(KAFKA_CLIENTS)('scoring pipeline with %s', (client) => {
         expect(offsets, `partition ${partition}`).toEqual(offsets.map((_, position) => position));
       }
 
-      // The stage breakdown times every batch once per stage, each stage a real duration.
+      // The stage breakdown times every batch once per stage, each stage a real duration; read
+      // from /metrics, which sums the scoring threads' series.
       const sample = async (metric: string, suffix: string, stage?: string) => {
-        const metrics = await service.registry.getMetricsAsJSON();
-        const found = metrics
-          .find(({ name }) => name === metric)
-          ?.values.find(
-            (value) =>
-              'metricName' in value &&
-              value.metricName === `${metric}${suffix}` &&
-              (stage === undefined || value.labels['stage'] === stage),
-          );
-        return found?.value ?? 0;
+        const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        const labels: Record<string, string> = stage === undefined ? {} : { stage };
+        return sumPrometheusSamples(text, `${metric}${suffix}`, labels) ?? 0;
       };
       const batches = await sample('streamscore_batch_size_events', '_count');
       expect(batches).toBeGreaterThan(0);
@@ -222,7 +217,7 @@ describe.each(KAFKA_CLIENTS)('scoring pipeline with %s', (client) => {
     for (let i = 0; i < 10; i++) await produceChunk(500);
     const second = await startScoring(topology);
     for (let i = 0; i < 10; i++) await produceChunk(500);
-    await first.stop(10_000);
+    await first.service.stop(10_000);
     for (let i = 0; i < 20; i++) await produceChunk(500);
     await producer.disconnect();
 
@@ -238,7 +233,7 @@ describe.each(KAFKA_CLIENTS)('scoring pipeline with %s', (client) => {
       timeoutMs: 90_000,
     });
     expect(seen.size).toBe(total);
-    await second.stop(10_000);
+    await second.service.stop(10_000);
 
     const admin = kafka.admin();
     await admin.connect();

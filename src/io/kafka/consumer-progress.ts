@@ -49,6 +49,12 @@ export interface ConsumerProgress {
   brokerAnswered(): void;
   /** Starts committing the finished prefix every `intervalMs`. */
   startCommitting(intervalMs: number): void;
+  /**
+   * A rebalance begins: commits the finished prefix now, while this member's generation is
+   * still accepted, so that a revoked partition's new owner starts after it (not from the
+   * last periodic commit, up to an interval behind).
+   */
+  commitBeforeRebalance(): void;
   /** Stops the timer; waits for the commit in flight, then commits once more, by `deadline`. */
   finalCommit(deadline: number): Promise<void>;
   notReady(state: ConsumerState): NotReady | undefined;
@@ -114,6 +120,9 @@ export function createConsumerProgress(options: ConsumerProgressOptions): Consum
     startCommitting(intervalMs) {
       lastBrokerAnswerAt = Date.now();
       commitTimer = setInterval(() => void commitFinished(), intervalMs);
+    },
+    commitBeforeRebalance() {
+      if (commitTimer !== undefined) void commitFinished();
     },
     async finalCommit(deadline) {
       clearInterval(commitTimer);

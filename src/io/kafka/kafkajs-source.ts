@@ -10,8 +10,9 @@
  *   retried at the next round.
  * - Records are handed out once: after a restart kafkajs fetches again from the last commit,
  *   and records already handed out (in flight, or finished but not yet committed) are skipped.
- *   A partition this member lost in a rebalance is forgotten, and read again from its commit
- *   if it comes back (at-least-once).
+ *   When a rebalance begins, what is finished is committed before kafkajs rejoins; a partition
+ *   this member lost is forgotten, and read again from its commit if it comes back
+ *   (at-least-once: only what was in flight is read twice).
  * - A consumer kafkajs will not restart (a non-retriable error) is fatal: `onFatal` is called
  *   so the process can exit for its supervisor instead of idling while ready.
  */
@@ -59,8 +60,10 @@ export function createKafkajsSource(kafka: Kafka, options: KafkaSourceOptions): 
   }
 
   consumer.on(consumer.events.REQUEST, progress.brokerAnswered);
+  // Emitted just before the client rejoins, so this commit goes out ahead of the join.
   consumer.on(consumer.events.REBALANCING, () => {
     inGroup = false;
+    progress.commitBeforeRebalance();
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = new Set(payload.memberAssignment[topic] ?? []);

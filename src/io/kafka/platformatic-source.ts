@@ -10,8 +10,9 @@
  * - The stream delivers records one by one, synchronously for one fetch; they are gathered and
  *   handed out per partition run once the fetch is delivered. Records the caller does not take
  *   wait, in order, while the stream is paused; the client buffers what it fetched meanwhile.
- * - A partition lost in a rebalance is forgotten (its records waiting here are dropped) and
- *   read again from its commit if it comes back (at-least-once).
+ * - When a rebalance begins, what is finished is committed before the client rejoins. A
+ *   partition lost in it is forgotten (its records waiting here are dropped) and read again
+ *   from its commit if it comes back (at-least-once: only what was in flight is read twice).
  * - Refused credentials are fatal: `onFatal` is called so that the process exits for its
  *   supervisor instead of idling while ready.
  */
@@ -123,8 +124,10 @@ export function createPlatformaticSource(
   });
   const brokerAnswered = progress.brokerAnswered;
   consumer.on('consumer:heartbeat:end', brokerAnswered);
+  // Emitted just before the client rejoins, so this commit goes out ahead of the join.
   consumer.on('consumer:group:rebalance', () => {
     inGroup = false;
+    progress.commitBeforeRebalance();
   });
   consumer.on('consumer:group:join', (payload: ConsumerGroupJoinPayload) => {
     const partitions = (payload.assignments ?? [])
