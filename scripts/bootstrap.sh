@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+# keytool makes the TLS keystore of the secured test broker; both come with the JRE.
+{ command -v java && command -v keytool; } >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # `python3 -m venv` needs ensurepip, which Debian ships in python3-venv.
 python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)

@@ -12,6 +12,8 @@ import {
   kafkaJvmFlags,
   renderLog4j2Properties,
   renderServerProperties,
+  scramFormatArguments,
+  type SecuredListenerSettings,
 } from './kafka-properties.js';
 import {
   isProcessAlive,
@@ -52,6 +54,11 @@ export interface KafkaBrokerOptions {
    * Default true.
    */
   readonly classDataSharing?: boolean;
+  /**
+   * A SASL_SSL listener beside PLAINTEXT (test brokers of the clients' TLS and SASL settings),
+   * on a free port unless `port` is given. None when absent.
+   */
+  readonly secured?: Omit<SecuredListenerSettings, 'port'> & { readonly port?: number };
   /** How long the broker may take to answer `describeCluster`. Default 60 s. */
   readonly readyTimeoutMs?: number;
   /** SIGTERM grace before SIGKILL on stop. Default 10 s. */
@@ -71,6 +78,8 @@ export interface KafkaBrokerRecord {
   readonly controllerPort: number;
   readonly clusterId: string;
   readonly dataDir: string;
+  /** `127.0.0.1:<port>` of the SASL_SSL listener, when the broker has one. */
+  readonly securedBrokers?: string;
   /** Set while this broker records the class-data archive, which is kept on a clean stop. */
   readonly classDataRecording?: { readonly partialPath: string; readonly archivePath: string };
 }
@@ -114,18 +123,26 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
     if (options.storage === 'reuse') {
       await waitForPortsReleased([options.port, options.controllerPort], portReleaseTimeoutMs);
     }
-    const { port, controllerPort } = await choosePorts(options.port, options.controllerPort);
+    const { port, controllerPort, sparePort } = await choosePorts(
+      options.port,
+      options.controllerPort,
+    );
     const { dataDir, distribution, javaPath } = options;
     const serverPropertiesPath = join(dataDir, 'server.properties');
     const log4jConfigPath = join(dataDir, 'log4j2.properties');
     const serverLogPath = join(dataDir, 'server.log');
     const stdoutLogPath = join(dataDir, 'kafka.out');
+    const secured =
+      options.secured === undefined
+        ? undefined
+        : { ...options.secured, port: options.secured.port ?? sparePort };
     await writeFile(
       serverPropertiesPath,
       renderServerProperties({
         brokerPort: port,
         controllerPort,
         logDir: kraftLogDir(dataDir),
+        ...(secured === undefined ? {} : { secured }),
       }),
     );
     await writeFile(log4jConfigPath, renderLog4j2Properties(serverLogPath));
@@ -152,6 +169,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
             kafkaVersion: distribution.kafkaVersion,
             dataDir,
             jvmFlags: [...sharedArchiveFlags, ...classpathFlags],
+            extraArguments: scramFormatArguments(secured),
           });
 
     // Record the archive once, from a real broker run; it is written when the JVM exits.
@@ -189,6 +207,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
       controllerPort,
       clusterId,
       dataDir,
+      ...(secured === undefined ? {} : { securedBrokers: `127.0.0.1:${secured.port}` }),
       ...(classDataRecording === undefined ? {} : { classDataRecording }),
     };
 
@@ -233,7 +252,7 @@ export function createKafkaBroker(options: KafkaBrokerOptions): KafkaBroker {
 async function choosePorts(
   port: number | undefined,
   controllerPort: number | undefined,
-): Promise<{ port: number; controllerPort: number }> {
+): Promise<{ port: number; controllerPort: number; sparePort: number }> {
   if (port !== undefined && port === controllerPort) {
     throw new StreamscoreError('STACK_FAILED', `kafka port and controller port are both ${port}`, {
       context: { port },
@@ -242,10 +261,12 @@ async function choosePorts(
   if (port !== undefined) await assertPortFree(port, 'kafka');
   if (controllerPort !== undefined) await assertPortFree(controllerPort, 'kafka controller');
   // A configured port was free a moment ago, so the kernel may offer it again: skip it.
-  const free = (await findFreePorts(2)).filter((p) => p !== port && p !== controllerPort);
+  const free = (await findFreePorts(3)).filter((p) => p !== port && p !== controllerPort);
   return {
     port: port ?? (free.shift() as number),
     controllerPort: controllerPort ?? (free.shift() as number),
+    // For a third listener (see KafkaBrokerOptions.secured).
+    sparePort: free.shift() as number,
   };
 }
 
@@ -287,6 +308,7 @@ async function formatStorage(settings: {
   readonly serverPropertiesPath: string;
   readonly dataDir: string;
   readonly kafkaVersion: string;
+  readonly extraArguments: readonly string[];
 }): Promise<string> {
   const clusterId = createClusterId();
   const format = await runCommand(
@@ -297,6 +319,7 @@ async function formatStorage(settings: {
       'format',
       `--cluster-id=${clusterId}`,
       `--config=${settings.serverPropertiesPath}`,
+      ...settings.extraArguments,
     ],
     { timeoutMs: formatTimeoutMs },
   );

@@ -36,22 +36,50 @@ export interface KafkaServerSettings {
   readonly controllerPort: number;
   /** Directory holding the metadata log and topic partitions. */
   readonly logDir: string;
+  /** A SASL_SSL listener beside PLAINTEXT; none when absent. */
+  readonly secured?: SecuredListenerSettings;
 }
+
+/**
+ * A SASL_SSL listener on 127.0.0.1, so that clients' TLS and SASL settings meet a real broker:
+ * TLS with the keystore's key, and SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for each user.
+ * No authorizer: an authenticated user may do anything.
+ */
+export interface SecuredListenerSettings {
+  readonly port: number;
+  /** PKCS12 keystore holding the broker's key and certificate (for 127.0.0.1). */
+  readonly keystorePath: string;
+  readonly keystorePassword: string;
+  /** User names and their passwords. */
+  readonly users: Readonly<Record<string, string>>;
+}
+
+const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 
 /** Broker settings as ordered key/value pairs, so tests can read them without parsing text. */
 export function kafkaServerProperties(settings: KafkaServerSettings): Array<[string, string]> {
-  const { brokerPort, controllerPort, logDir } = settings;
+  const { brokerPort, controllerPort, logDir, secured } = settings;
+  const plaintext = `PLAINTEXT://127.0.0.1:${brokerPort}`;
+  const saslSsl = secured === undefined ? [] : [`SASL_SSL://127.0.0.1:${secured.port}`];
   return [
     // One process is both the broker and the whole controller quorum; a static voter list
     // means `storage format` needs no --standalone flag.
     ['process.roles', 'broker,controller'],
     ['node.id', '1'],
     ['controller.quorum.voters', `1@127.0.0.1:${controllerPort}`],
-    ['listeners', `PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${brokerPort}`],
+    ['listeners', [plaintext, `CONTROLLER://127.0.0.1:${controllerPort}`, ...saslSsl].join(',')],
+    ['advertised.listeners', [plaintext, ...saslSsl].join(',')],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'PLAINTEXT'],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    [
+      'listener.security.protocol.map',
+      [
+        'PLAINTEXT:PLAINTEXT',
+        'CONTROLLER:PLAINTEXT',
+        ...(secured ? ['SASL_SSL:SASL_SSL'] : []),
+      ].join(','),
+    ],
+    ...(secured === undefined ? [] : securedListenerProperties(secured)),
     ['log.dirs', logDir],
     // Internal topics must fit a single broker.
     ['offsets.topic.replication.factor', '1'],
@@ -69,6 +97,48 @@ export function kafkaServerProperties(settings: KafkaServerSettings): Array<[str
     // Left at Kafka's defaults on purpose: auto.create.topics.enable (true) and
     // message.max.bytes, so the dev stack behaves like a stock broker.
   ];
+}
+
+function securedListenerProperties(secured: SecuredListenerSettings): Array<[string, string]> {
+  const quoted = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const plainUsers = Object.entries(secured.users)
+    .map(([user, password]) => `user_${user}=${quoted(password)}`)
+    .join(' ');
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  return [
+    ['sasl.enabled.mechanisms', ['PLAIN', ...SCRAM_MECHANISMS].join(',')],
+    [
+      'listener.name.sasl_ssl.plain.sasl.jaas.config',
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    ],
+    ...SCRAM_MECHANISMS.map((mechanism): [string, string] => [
+      `listener.name.sasl_ssl.${mechanism.toLowerCase()}.sasl.jaas.config`,
+      scram,
+    ]),
+    ['ssl.keystore.type', 'PKCS12'],
+    ['ssl.keystore.location', secured.keystorePath],
+    ['ssl.keystore.password', secured.keystorePassword],
+    ['ssl.key.password', secured.keystorePassword],
+  ];
+}
+
+/**
+ * `storage format` arguments that store each user's SCRAM credentials in the new cluster's
+ * metadata (KRaft keeps them there; there is no ZooKeeper to add them to later).
+ */
+export function scramFormatArguments(secured: SecuredListenerSettings | undefined): string[] {
+  if (secured === undefined) return [];
+  for (const value of Object.entries(secured.users).flat()) {
+    // The storage tool splits the entry on these and has no escape for them.
+    if (/[,=[\]"\s]/.test(value)) {
+      throw new RangeError(`a SCRAM user name or password may not contain , = [ ] " or spaces`);
+    }
+  }
+  return Object.entries(secured.users).flatMap(([user, password]) =>
+    SCRAM_MECHANISMS.map(
+      (mechanism) => `--add-scram=${mechanism}=[name=${user},password=${password}]`,
+    ),
+  );
 }
 
 /** Renders `server.properties`, escaping values the way java.util.Properties reads them. */

@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { StreamscoreError } from '../../src/errors.js';
 
 /** The programs the local stack runs; each must be on PATH. */
-export type RequiredTool = 'java' | 'mvn' | 'redis-server';
+export type RequiredTool = 'java' | 'keytool' | 'mvn' | 'redis-server';
 
 /** Finds an executable by name, as a shell would on PATH; `undefined` when absent. */
 export type ExecutableLookup = (name: string) => string | undefined;
@@ -14,12 +14,14 @@ export type ExecutableLookup = (name: string) => string | undefined;
  */
 export const toolInstallCommands: Readonly<Record<RequiredTool, string>> = {
   java: 'apt-get install -y openjdk-17-jre-headless',
+  keytool: 'apt-get install -y openjdk-17-jre-headless',
   mvn: 'apt-get install -y maven',
   'redis-server': 'apt-get install -y redis-server',
 };
 
 const toolPurposes: Readonly<Record<RequiredTool, string>> = {
   java: 'runs the Kafka broker',
+  keytool: 'makes the TLS keystore of a test broker’s secured listener',
   mvn: 'downloads the Kafka jars from Maven Central',
   'redis-server': 'serves the Redis state store',
 };

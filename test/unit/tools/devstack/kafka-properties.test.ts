@@ -6,6 +6,7 @@ import {
   kafkaServerProperties,
   renderLog4j2Properties,
   renderServerProperties,
+  scramFormatArguments,
 } from '../../../../tools/devstack/kafka-properties.js';
 
 /** Reads .properties text the simple way java.util.Properties would for these files. */
@@ -106,6 +107,62 @@ describe('renderServerProperties', () => {
     const windowsLike = renderServerProperties({ ...settings, logDir: 'C:\\kafka\\data' });
     expect(windowsLike).toContain('log.dirs=C:\\\\kafka\\\\data');
     expect(parseProperties(windowsLike).get('log.dirs')).toBe('C:\\kafka\\data');
+  });
+});
+
+describe('a secured listener', () => {
+  const secured = {
+    port: 39094,
+    keystorePath: '/tmp/tls/broker.p12',
+    keystorePassword: 'store-pass',
+    users: { scorer: 'pa"ss' },
+  };
+  const properties = parseProperties(
+    renderServerProperties({
+      brokerPort: 39092,
+      controllerPort: 39093,
+      logDir: '/tmp/data/kraft-logs',
+      secured,
+    }),
+  );
+
+  it('listens for SASL_SSL beside PLAINTEXT, which brokers keep talking among themselves', () => {
+    expect(properties.get('listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:39092,CONTROLLER://127.0.0.1:39093,SASL_SSL://127.0.0.1:39094',
+    );
+    expect(properties.get('advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:39092,SASL_SSL://127.0.0.1:39094',
+    );
+    expect(properties.get('listener.security.protocol.map')).toBe(
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    );
+    expect(properties.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+  });
+
+  it('serves TLS from the keystore and accepts each user with PLAIN and both SCRAMs', () => {
+    expect(properties.get('ssl.keystore.location')).toBe('/tmp/tls/broker.p12');
+    expect(properties.get('ssl.keystore.password')).toBe('store-pass');
+    expect(properties.get('sasl.enabled.mechanisms')).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512');
+    expect(properties.get('listener.name.sasl_ssl.plain.sasl.jaas.config')).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required user_scorer="pa\\"ss";',
+    );
+    expect(properties.get('listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config')).toBe(
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    );
+  });
+
+  it('stores the SCRAM credentials when the storage is formatted', () => {
+    const users = { scorer: '0f1e2d3c' };
+    expect(scramFormatArguments({ ...secured, users })).toEqual([
+      '--add-scram=SCRAM-SHA-256=[name=scorer,password=0f1e2d3c]',
+      '--add-scram=SCRAM-SHA-512=[name=scorer,password=0f1e2d3c]',
+    ]);
+    expect(scramFormatArguments(undefined)).toEqual([]);
+  });
+
+  it('refuses SCRAM credentials the storage tool would split', () => {
+    expect(() => scramFormatArguments(secured)).toThrow(RangeError);
+    expect(() => scramFormatArguments({ ...secured, users: { 'a,b': 'x' } })).toThrow(RangeError);
   });
 });
 

@@ -59,6 +59,7 @@ describe('locateTools', () => {
   it('has an install command for every tool', () => {
     expect(toolInstallCommands).toEqual({
       java: 'apt-get install -y openjdk-17-jre-headless',
+      keytool: 'apt-get install -y openjdk-17-jre-headless',
       mvn: 'apt-get install -y maven',
       'redis-server': 'apt-get install -y redis-server',
     });
