@@ -88,7 +88,7 @@ export function throughputRows(results: readonly ScenarioResult[]): ThroughputRo
   );
   for (const run of [fraud, fraudOtherClient]) {
     add(
-      `streamscore, fraud model (in-thread, ${String(run?.config['kafkaClient'] ?? 'kafkajs')})`,
+      `streamscore, fraud model (${pipelinesLabel(run?.config['pipelines'])}, ${String(run?.config['kafkaClient'] ?? 'kafkajs')})`,
       'streamscore-fraud',
       run,
       kafkaCeiling,
@@ -348,8 +348,15 @@ function driftCostOutcome(
 /** `; at the end: V8 heap 120 MB, …`: where the RSS sits, when the run read it. */
 function describeMemory(memory: ProcessMemory | undefined): string {
   if (memory === undefined) return '';
-  const native = memory.rssBytes - memory.heapTotalBytes - memory.externalBytes;
-  return `; at the end RSS ${mb(memory.rssBytes)} = V8 heap ${mb(memory.heapTotalBytes)} (${mb(memory.heapUsedBytes)} used) + external buffers ${mb(memory.externalBytes)} + native and code ${mb(native)}`;
+  const rest = memory.rssBytes - memory.heapTotalBytes - memory.externalBytes;
+  // /metrics reads the main thread's heap; scoring threads' heaps are in the rest.
+  return `; at the end RSS ${mb(memory.rssBytes)} = main-thread V8 heap ${mb(memory.heapTotalBytes)} (${mb(memory.heapUsedBytes)} used) + its external buffers ${mb(memory.externalBytes)} + native, code and worker threads ${mb(rest)}`;
+}
+
+/** Runs recorded before `scaling.pipelines` scored on the main thread. */
+function pipelinesLabel(pipelines: unknown): string {
+  const count = typeof pipelines === 'number' ? pipelines : 1;
+  return count === 1 ? 'one pipeline' : `${count} pipelines`;
 }
 
 function atLeastRatio(

@@ -58,7 +58,7 @@ const kafka = z
       .enum(['platformatic', 'kafkajs'])
       .default('platformatic')
       .describe(
-        'Kafka client of the scoring path (the input consumer and the output and dead-letter producer): `platformatic` (@platformatic/kafka: maintained; 1.3–1.6× the events/s of kafkajs in the bench, at less CPU per event), or `kafkajs`. Topic administration and the drift stream use kafkajs either way. See docs/operations.md, "Choosing the Kafka client".',
+        'Kafka client of the scoring path (the input consumer and the output and dead-letter producer): `platformatic` (@platformatic/kafka: maintained; 1.25–1.6× the events/s of kafkajs in the bench, at less CPU per event), or `kafkajs`. Topic administration and the drift stream use kafkajs either way. See docs/operations.md, "Choosing the Kafka client".',
       ),
     tls: tls.optional(),
     sasl: sasl.optional(),

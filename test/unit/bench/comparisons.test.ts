@@ -44,8 +44,8 @@ describe('throughputRows', () => {
     });
     const fraud = throughputRows(results).filter((row) => row.scenario === 'streamscore-fraud');
     expect(fraud.map((row) => row.system)).toEqual([
-      'streamscore, fraud model (in-thread, kafkajs)',
-      'streamscore, fraud model (in-thread, platformatic)',
+      'streamscore, fraud model (one pipeline, kafkajs)',
+      'streamscore, fraud model (one pipeline, platformatic)',
     ]);
     // 1 / (1/40,000 + 1/500,000) for kafkajs, 1 / (1/60,000 + 1/500,000) for platformatic
     expect(fraud[0]?.sharedCeiling?.eventsPerSecond).toBeCloseTo(37_037.04, 1);
@@ -152,7 +152,7 @@ describe('evaluateTargets', () => {
       status: 'missed',
       margin: 'missed by 20 MB',
       actual:
-        'peak RSS 320 MB (fraud backlog); at the end RSS 310 MB = V8 heap 150 MB (100 MB used) + external buffers 40 MB + native and code 120 MB',
+        'peak RSS 320 MB (fraud backlog); at the end RSS 310 MB = main-thread V8 heap 150 MB (100 MB used) + its external buffers 40 MB + native, code and worker threads 120 MB',
     });
     expect(
       outcomes.get('streamscore RSS flat across the backlog (late peak ≤ early peak + 10 %)'),

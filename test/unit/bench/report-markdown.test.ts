@@ -20,7 +20,7 @@ describe('renderBenchReport', () => {
 
   it('tabulates throughput against ceilings and baselines', () => {
     expect(report).toMatch(
-      /\| streamscore, fraud model \(in-thread, kafkajs\) \| 45,000 \| 90 % of Kafka ceiling \| 122 % of 37,037 \| 15\.0× \| 0\.75× \| 1\.00 \|/,
+      /\| streamscore, fraud model \(one pipeline, kafkajs\) \| 45,000 \| 90 % of Kafka ceiling \| 122 % of 37,037 \| 15\.0× \| 0\.75× \| 1\.00 \|/,
     );
     expect(report).toContain('| fraud@1 | cpu | worker-threads | 2 × 1 | 256 | 600,000 |');
   });
