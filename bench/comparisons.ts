@@ -353,7 +353,7 @@ function describeMemory(memory: ProcessMemory | undefined): string {
   return `; at the end RSS ${mb(memory.rssBytes)} = main-thread V8 heap ${mb(memory.heapTotalBytes)} (${mb(memory.heapUsedBytes)} used) + its external buffers ${mb(memory.externalBytes)} + native, code and worker threads ${mb(rest)}`;
 }
 
-/** Runs recorded before `scaling.pipelines` scored on the main thread. */
+/** The pipeline count a run recorded; runs from before `scaling.pipelines` had one. */
 function pipelinesLabel(pipelines: unknown): string {
   const count = typeof pipelines === 'number' ? pipelines : 1;
   return count === 1 ? 'one pipeline' : `${count} pipelines`;

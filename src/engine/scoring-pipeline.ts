@@ -384,8 +384,6 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
   }
 
   let started = false;
-  /** The sinks' topics' max.message.bytes, for the start-up log line. */
-  let maxMessageBytes = new Map<string, number>();
 
   return {
     async prepare() {
@@ -416,7 +414,6 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
         onWritten: finishDeadLettered,
         logger: log,
       });
-      maxMessageBytes = limits;
       return { inputPartitions };
     },
 
@@ -430,7 +427,9 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
           output: topology.output.topic,
           deadLetter: topology.deadLetter.topic,
           model: modelLabel,
-          maxMessageBytes: Object.fromEntries(maxMessageBytes),
+          maxMessageBytes: Object.fromEntries(
+            [outputSink, deadLetterSink].map((sink) => [sink?.topic, sink?.maxMessageBytes]),
+          ),
         },
         'scoring pipeline started',
       );
@@ -484,7 +483,13 @@ export function createScoringPipeline(options: ScoringPipelineOptions): ScoringP
     notReady() {
       if (stopping) return { condition: 'stopping', detail: 'scoring pipeline stopping' };
       if (halted !== undefined) return { condition: 'halted', detail: halted.message };
-      if (!started) return { condition: 'starting', detail: 'scoring pipeline starting' };
+      if (!started) {
+        const detail =
+          deadLetters === undefined
+            ? 'scoring pipeline starting'
+            : 'prepared; waiting to join the input group';
+        return { condition: 'starting', detail };
+      }
       return (
         source.notReady() ?? sinkNotReady(outputSink) ?? sinkNotReady(deadLetterSink) ?? stalled()
       );

@@ -41,7 +41,6 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
   let session: ModelSession | undefined;
   let pipeline: ScoringPipeline | undefined;
   let warm = false;
-  let joining = false;
   return {
     async prepare() {
       const { model, width } = await resolveTopologyModel(topology);
@@ -82,7 +81,6 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
     },
     async join() {
       if (pipeline === undefined) throw new Error('scoring runner: join() before prepare()');
-      joining = true;
       await pipeline.join();
     },
     async stop(deadlineMs) {
@@ -94,9 +92,6 @@ export function createScoringRunner(options: ScoringRunnerOptions): ScoringRunne
       if (!warm) return { condition: 'starting', detail: 'model warming up' };
       if (pipeline === undefined) {
         return { condition: 'starting', detail: 'scoring pipeline starting' };
-      }
-      if (!joining) {
-        return { condition: 'starting', detail: 'prepared; waiting to join the input group' };
       }
       return pipeline.notReady();
     },

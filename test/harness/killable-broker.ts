@@ -4,21 +4,17 @@
  * shared harness broker (global-setup.ts) is never the one killed.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
   createKafkaBroker,
-  createPathLookup,
-  defaultKafkaVersion,
   killKafkaBroker,
-  locateTools,
-  resolveCacheRootDir,
-  resolveKafkaJars,
   type KafkaBroker,
   type KafkaBrokerRecord,
   type KafkaBrokerStorage,
 } from '../../tools/devstack/index.js';
+import { resolveBrokerRuntime } from './broker-runtime.js';
 import { quietLogger } from './scoring-fixtures.js';
 
 export interface KillableBroker {
@@ -53,14 +49,10 @@ export async function startKillableBroker(
   options: KillableBrokerOptions = {},
 ): Promise<KillableBroker> {
   const logger = options.logger ?? quietLogger();
-  const lookupExecutable = createPathLookup(process.env['PATH']);
-  const { java } = locateTools(['java'], lookupExecutable);
-  const distribution = await resolveKafkaJars({
-    kafkaVersion: defaultKafkaVersion,
-    cacheRootDir: resolveCacheRootDir(process.env, homedir()),
-    lookupExecutable,
-    logger,
-  });
+  const {
+    tools: { java },
+    distribution,
+  } = await resolveBrokerRuntime(logger);
   const dataDir = await mkdtemp(join(tmpdir(), 'streamscore-killable-kafka-'));
 
   const launch = (

@@ -7,17 +7,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  createKafkaBroker,
-  createPathLookup,
-  defaultKafkaVersion,
-  locateTools,
-  resolveCacheRootDir,
-  resolveKafkaJars,
-} from '../../tools/devstack/index.js';
+import { createKafkaBroker } from '../../tools/devstack/index.js';
+import { resolveBrokerRuntime } from './broker-runtime.js';
 import { quietLogger } from './scoring-fixtures.js';
 
 const run = promisify(execFile);
@@ -37,14 +31,10 @@ export interface SecuredBroker {
 
 export async function startSecuredBroker(): Promise<SecuredBroker> {
   const logger = quietLogger();
-  const lookupExecutable = createPathLookup(process.env['PATH']);
-  const { java, keytool } = locateTools(['java', 'keytool'], lookupExecutable);
-  const distribution = await resolveKafkaJars({
-    kafkaVersion: defaultKafkaVersion,
-    cacheRootDir: resolveCacheRootDir(process.env, homedir()),
-    lookupExecutable,
-    logger,
-  });
+  const {
+    tools: { java, keytool },
+    distribution,
+  } = await resolveBrokerRuntime(logger, ['keytool']);
   const dataDir = await mkdtemp(join(tmpdir(), 'streamscore-secured-kafka-'));
   // Beside the broker's data dir, which storage format wants to itself.
   const tlsDir = await mkdtemp(join(tmpdir(), 'streamscore-secured-tls-'));

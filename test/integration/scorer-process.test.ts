@@ -98,6 +98,33 @@ async function expectReferenceScores(
   }
 }
 
+/**
+ * A scorer with two scoring threads (test/fixtures/topologies/fraud-pipelines.yaml) on fresh
+ * topics, fed `count` events round-robin once it is ready; resolves with all of its output.
+ */
+async function scoreWithTwoPipelines(
+  label: string,
+  { partitions, count, seed }: { partitions: number; count: number; seed: number },
+) {
+  const topics = await createScoringTopics(brokers, label, partitions);
+  const events = generateTransactions(count, seed);
+  // Ready means both threads are in the group: no rebalance re-reads what they score.
+  const scorer = await startScorer(topics, {
+    file: 'test/fixtures/topologies/fraud-pipelines.yaml',
+  });
+  await produceRoundRobin(
+    kafka,
+    topics.input,
+    partitions,
+    events.map((event) => JSON.stringify(event)),
+  );
+  const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId(`${label}-out`)), {
+    topic: topics.output,
+    count,
+  });
+  return { topics, events, scorer, output };
+}
+
 describe.each(KAFKA_CLIENTS)('streamscore run (process) with %s', (client) => {
   it('loses nothing when killed with SIGKILL mid-run and restarted', async () => {
     const partitions = 3;
@@ -203,21 +230,10 @@ describe('streamscore run (process)', () => {
   it('spreads the partitions over two scoring threads behind one /metrics, and stops them cleanly', async () => {
     const partitions = 4;
     const count = 20_000;
-    const topics = await createScoringTopics(brokers, 'pipelines', partitions);
-    const events = generateTransactions(count, 23);
-    // Ready means both threads are in the group: no rebalance re-reads what they score.
-    const scorer = await startScorer(topics, {
-      file: 'test/fixtures/topologies/fraud-pipelines.yaml',
-    });
-    await produceRoundRobin(
-      kafka,
-      topics.input,
+    const { topics, events, scorer, output } = await scoreWithTwoPipelines('pipelines', {
       partitions,
-      events.map((event) => JSON.stringify(event)),
-    );
-    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('pipelines-out')), {
-      topic: topics.output,
       count,
+      seed: 23,
     });
     await expectReferenceScores(topics, events, output);
     expect(new Set(output.map(sourceKey)).size).toBe(count);
@@ -257,20 +273,10 @@ describe('streamscore run (process)', () => {
 
   it('warns once when it runs more pipelines than the input has partitions, and scores on', async () => {
     const count = 2_000;
-    const topics = await createScoringTopics(brokers, 'idle-pipeline', 1);
-    const events = generateTransactions(count, 29);
-    const scorer = await startScorer(topics, {
-      file: 'test/fixtures/topologies/fraud-pipelines.yaml',
-    });
-    await produceRoundRobin(
-      kafka,
-      topics.input,
-      1,
-      events.map((event) => JSON.stringify(event)),
-    );
-    const output = await consumeRecords(createTestConsumer(kafka, uniqueGroupId('idle-out')), {
-      topic: topics.output,
+    const { scorer, output } = await scoreWithTwoPipelines('idle-pipeline', {
+      partitions: 1,
       count,
+      seed: 29,
     });
     expect(new Set(output.map(sourceKey)).size).toBe(count);
     const warnings = scorer
